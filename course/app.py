@@ -1,0 +1,122 @@
+"""The Textual app: wiring only. Each screen lives in its own file under screens/."""
+
+from __future__ import annotations
+
+import random
+
+from textual.app import App
+from textual.binding import Binding
+
+from course.commands import CourseCommands
+from course.content.models import Pack
+from course.quiz.engine import QuizRun, select_questions
+from course.store.api import ProgressStore
+
+
+class CourseApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "Coldstart"
+    SUB_TITLE = "AWS serverless, in your terminal"
+    COMMANDS = App.COMMANDS | {CourseCommands}
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(self, pack: Pack, store: ProgressStore, start_quiz: dict | None = None, seed: int | None = None):
+        super().__init__()
+        self.pack = pack
+        self.store = store
+        self.rng = random.Random(seed)
+        self._start_quiz = start_quiz
+
+    def on_mount(self) -> None:
+        from course.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        for notice in self.store.notices:
+            self.notify(notice, title="Progress", severity="warning", timeout=15)
+        if self._start_quiz is not None:
+            self.start_quiz(self._start_quiz["modules"], self._start_quiz["count"], self._start_quiz["only_wrong"])
+
+    # Navigation, shared by screens and the command palette.
+    def open_module(self, module_id: str) -> None:
+        from course.screens.module import ModuleScreen
+
+        self.push_screen(ModuleScreen(self.pack.module(module_id)))
+
+    def open_lesson(self, lesson_id: str, section_id: str | None = None) -> None:
+        from course.screens.lesson import LessonScreen
+
+        lesson = self.pack.lesson(lesson_id)
+        ids = [s.id for s in lesson.sections]
+        self.push_screen(LessonScreen(lesson, ids.index(section_id) if section_id in ids else 0))
+
+    def open_next_lesson(self, module_id: str) -> None:
+        """The first lesson with an unread section, at that section."""
+        module = self.pack.module(module_id)
+        read = {(r.lesson_id, r.section_id) for r in self.store.sections_read(module_id)}
+        for lesson in module.lessons:
+            for section in lesson.sections:
+                if (lesson.id, section.id) not in read:
+                    return self.open_lesson(lesson.id, section.id)
+        if module.lessons:
+            self.open_lesson(module.lessons[0].id)
+
+    def start_quiz(self, module_ids: list[str], count: int = 10, only_wrong: bool = False) -> None:
+        from course.screens.quiz import QuizScreen
+
+        questions = select_questions(self.pack, self.store, module_ids, count, only_wrong, self.rng)
+        if not questions:
+            self.notify("No questions you got wrong here. Well done!" if only_wrong else "No questions here yet.")
+            return
+        self.push_screen(QuizScreen(QuizRun(questions, self.store, "practice", list(module_ids))))
+
+    def retry(self, run: QuizRun) -> None:
+        from course.screens.quiz import QuizScreen
+
+        missed = [q for q in run.missed]
+        self.switch_screen(QuizScreen(QuizRun(missed, self.store, "practice", run.module_ids)))
+
+    def show_summary(self, run: QuizRun) -> None:
+        from course.screens.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(run))
+
+    def open_quiz_setup(self, module_ids: list[str]) -> None:
+        from course.screens.quiz_setup import QuizSetupScreen
+
+        def chosen(choice: dict | None) -> None:
+            if choice:
+                self.start_quiz(choice["modules"], choice["count"], choice["only_wrong"])
+
+        self.push_screen(QuizSetupScreen(module_ids), chosen)
+
+    def continue_label(self) -> str | None:
+        position = self.store.position()
+        if position is None or self.pack.module(position.module_id) is None:
+            return None
+        module = self.pack.module(position.module_id)
+        lesson = self.pack.lesson(position.lesson_id) if position.lesson_id else None
+        if position.kind == "lesson" and lesson is not None:
+            section = lesson.section(position.section_id)
+            return f"{module.title} › {lesson.title}" + (f" › {section.title}" if section else "")
+        return f"quiz on {module.title}"
+
+    def continue_learning(self) -> None:
+        position = self.store.position()
+        if self.continue_label() is None:
+            self.notify("Nothing to continue yet: open a module to start.")
+        elif position.kind == "lesson" and self.pack.lesson(position.lesson_id):
+            self.open_lesson(position.lesson_id, position.section_id)
+        else:
+            self.start_quiz([position.module_id])
+
+    def action_help(self) -> None:
+        from course.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

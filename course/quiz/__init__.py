@@ -1,0 +1,1 @@
+"""Question selection, answering and scoring; no UI here."""

@@ -1,0 +1,81 @@
+"""Home: the course map, with progress and a way back to where the learner left off."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+
+from course.quiz.progress import pack_progress
+from course.widgets.module_card import ModuleCard
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open_module", "Open", show=True),
+        Binding("l", "read", "Read"),
+        Binding("z", "quiz", "Quiz"),
+        Binding("w", "mistakes", "My mistakes"),
+        Binding("c", "continue", "Continue"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        pack = self.app.pack
+        progress = pack_progress(pack, self.app.store)
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(id="continue")
+            yield Label(f"{pack.info.title} · {len(pack.modules)} modules", id="course-title")
+            yield ListView(
+                *[ListItem(ModuleCard(m, progress[m.id]), id=f"module-{m.id}") for m in pack.modules],
+                id="modules",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_continue()
+        self.query_one("#modules", ListView).focus()
+
+    def on_screen_resume(self) -> None:
+        progress = pack_progress(self.app.pack, self.app.store)
+        for card in self.query(ModuleCard):
+            card.update_progress(progress[card.module.id])
+        self._show_continue()
+
+    def _show_continue(self) -> None:
+        label = self.app.continue_label()
+        widget = self.query_one("#continue", Static)
+        widget.update(Text.assemble(("Continue where you left off: ", "bold"), label, "  (c)") if label
+                      else Text("Start with a module below: enter opens it, l reads, z quizzes."))
+
+    @property
+    def highlighted(self):
+        item = self.query_one("#modules", ListView).highlighted_child
+        return item.query_one(ModuleCard).module if item is not None else None
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        self.app.open_module(event.item.query_one(ModuleCard).module.id)
+
+    def action_open_module(self) -> None:
+        if self.highlighted:
+            self.app.open_module(self.highlighted.id)
+
+    def action_read(self) -> None:
+        if self.highlighted:
+            self.app.open_next_lesson(self.highlighted.id)
+
+    def action_quiz(self) -> None:
+        if self.highlighted:
+            self.app.start_quiz([self.highlighted.id])
+
+    def action_mistakes(self) -> None:
+        if self.highlighted:
+            self.app.start_quiz([self.highlighted.id], only_wrong=True)
+
+    def action_continue(self) -> None:
+        self.app.continue_learning()

@@ -1,0 +1,56 @@
+"""One lesson section: Markdown, a key-fact table with sources, a diagram, tips and myths."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Markdown, Static
+
+from course.content.models import Section
+
+
+def facts_table(section: Section) -> Table:
+    table = Table(expand=True, show_lines=False, title="Key facts", title_justify="left")
+    table.add_column("Fact", ratio=2, style="bold")
+    table.add_column("Value", ratio=3)
+    table.add_column("Source", ratio=3, style="dim", overflow="fold")
+    for fact in section.facts:
+        table.add_row(fact.label, fact.value, Text(fact.source, style=f"link {fact.source}"))
+    return table
+
+
+class SectionView(Vertical):
+    DEFAULT_CSS = """
+    SectionView { height: auto; }
+    SectionView > * { margin-bottom: 1; }
+    """
+
+    def __init__(self, section: Section, **kwargs):
+        super().__init__(**kwargs)
+        self.section = section
+
+    def compose(self) -> ComposeResult:
+        s = self.section
+        yield Label(s.title, classes="section-title")
+        if s.body:
+            yield Markdown(s.body, classes="section-body")
+        if s.diagram:
+            yield Static(Text(s.diagram.rstrip("\n")), classes="diagram")
+        if s.facts:
+            yield Static(facts_table(s), classes="facts")
+        if s.tips:
+            text = Text("Exam tips\n", style="bold")
+            for tip in s.tips:
+                text.append(f"• {tip.strip()}\n")
+            yield Static(text, classes="tips")
+        if s.myths:
+            text = Text("Common myths\n", style="bold")
+            for myth in s.myths:
+                text.append("✘ Myth: ", style="bold red")
+                text.append(myth.belief.strip() + "\n")
+                text.append("✔ Fact: ", style="bold green")
+                text.append(myth.truth.strip() + "\n")
+                text.append(f"  {myth.source}\n", style=f"dim link {myth.source}")
+            yield Static(text, classes="myths")
