@@ -29,7 +29,8 @@ class HomeScreen(Screen):
         yield Header()
         with Vertical(id="home"):
             yield Static(id="continue")
-            yield Label(f"{pack.info.title} · {len(pack.modules)} modules", id="course-title")
+            count = len(pack.modules)
+            yield Label(f"{pack.info.title} · {count} module{'s' if count != 1 else ''}", id="course-title")
             yield ListView(
                 *[ListItem(ModuleCard(m, progress[m.id]), id=f"module-{m.id}") for m in pack.modules],
                 id="modules",

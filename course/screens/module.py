@@ -38,7 +38,7 @@ class ModuleScreen(Screen):
             with Horizontal(id="module-actions"):
                 yield Button(f"Quiz me ({len(m.questions)} questions)", id="quiz", variant="primary")
                 yield Button("Only my mistakes", id="mistakes")
-                yield Button("Custom quiz…", id="setup")
+                yield Button("Custom quiz…", id="custom")
         yield Footer()
 
     def _lesson_line(self, lesson) -> str:
@@ -59,7 +59,7 @@ class ModuleScreen(Screen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"quiz": self.action_quiz, "mistakes": self.action_mistakes, "setup": self.action_setup}[event.button.id]()
+        {"quiz": self.action_quiz, "mistakes": self.action_mistakes, "custom": self.action_setup}[event.button.id]()
 
     def action_quiz(self) -> None:
         self.app.start_quiz([self.module.id])

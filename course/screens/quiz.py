@@ -133,6 +133,7 @@ class QuizScreen(Screen):
         feedback.update(text)
         feedback.set_class(correct, "-right")
         feedback.set_class(not correct, "-wrong")
+        self.call_after_refresh(feedback.scroll_visible)
         self.query_one("#quiz-progress", ProgressBar).update(progress=self.run.index + 1)
 
     @property

@@ -12,12 +12,23 @@ from course.content.models import Section
 
 
 def facts_table(section: Section) -> Table:
-    table = Table(expand=True, show_lines=False, title="Key facts", title_justify="left")
+    """Facts with numbered source references; each distinct page is listed once below."""
+    sources: list[str] = []
+    table = Table(expand=True, title="Key facts", title_justify="left", caption_justify="left")
     table.add_column("Fact", ratio=2, style="bold")
     table.add_column("Value", ratio=3)
-    table.add_column("Source", ratio=3, style="dim", overflow="fold")
+    table.add_column("Src", width=4, justify="right", style="dim")
     for fact in section.facts:
-        table.add_row(fact.label, fact.value, Text(fact.source, style=f"link {fact.source}"))
+        if fact.source not in sources:
+            sources.append(fact.source)
+        table.add_row(fact.label, fact.value, f"[{sources.index(fact.source) + 1}]")
+    caption = Text(style="dim")
+    for number, url in enumerate(sources, start=1):
+        caption.append(f"[{number}] ")
+        caption.append(url, style=f"link {url}")
+        caption.append("\n")
+    caption.rstrip()  # rich's Text.rstrip works in place
+    table.caption = caption
     return table
 
 
@@ -41,16 +52,20 @@ class SectionView(Vertical):
         if s.facts:
             yield Static(facts_table(s), classes="facts")
         if s.tips:
-            text = Text("Exam tips\n", style="bold")
+            text = Text()
+            text.append("Exam tips\n", style="bold")
             for tip in s.tips:
                 text.append(f"• {tip.strip()}\n")
+            text.rstrip()
             yield Static(text, classes="tips")
         if s.myths:
-            text = Text("Common myths\n", style="bold")
+            text = Text()
+            text.append("Common myths\n", style="bold")
             for myth in s.myths:
                 text.append("✘ Myth: ", style="bold red")
                 text.append(myth.belief.strip() + "\n")
                 text.append("✔ Fact: ", style="bold green")
                 text.append(myth.truth.strip() + "\n")
                 text.append(f"  {myth.source}\n", style=f"dim link {myth.source}")
+            text.rstrip()
             yield Static(text, classes="myths")
