@@ -200,7 +200,10 @@ class QuizRun:
         return self.current
 
     def finish(self) -> None:
-        self.store.finish_session(self.session_id, self.asked, self.score)
+        try:
+            self.store.finish_session(self.session_id, self.asked, self.score)
+        except KeyError:
+            pass  # progress was reset (perhaps in another window) while the quiz ran
 
     @property
     def asked(self) -> int:

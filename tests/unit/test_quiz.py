@@ -151,3 +151,12 @@ def test_module_progress_counts_reading_and_mastery(minimal_pack):
     assert (p.sections_read, p.answered, p.correct) == (1, 2, 1)
     assert p.accuracy == 0.5
     assert p.mastery == pytest.approx(0.5 * 1 / 2 + 0.5 * 1 / 6)
+
+
+def test_finishing_after_progress_was_reset_elsewhere(minimal_pack):
+    store = MemoryStore()
+    run = QuizRun([q(minimal_pack, "demo-tf")], store, module_ids=["demo"])
+    run.answer(True)
+    store.reset()
+    run.finish()  # must not raise: the session is simply gone
+    assert store.sessions() == []
