@@ -74,6 +74,7 @@ _CMPOPS = {
 _SYMBOLS = {ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambda",
             ast.List: "lists", ast.Dict: "dicts", ast.Tuple: "tuples", ast.Set: "sets",
             ast.ListComp: "comprehensions", ast.GeneratorExp: "comprehensions",
+            ast.DictComp: "comprehensions", ast.SetComp: "comprehensions",
             ast.Starred: "starred arguments", ast.JoinedStr: "f-strings", ast.NamedExpr: "':='"}
 
 
@@ -153,6 +154,8 @@ def _check_node(node, declared, names: set[str]) -> None:
 
 
 def _bounded(value):
+    if isinstance(value, complex):  # a negative number to a fractional power
+        raise FormulaError("result is not a real number")
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         raise FormulaError("result is not a finite number")
     if abs(value) > MAX_MAGNITUDE:
@@ -180,6 +183,8 @@ def _eval(node, env):
             return _bounded(_BINOPS[type(node.op)](left, right))
         except ZeroDivisionError:
             raise FormulaError("division by zero", _where(node)) from None
+        except FormulaError as exc:
+            raise FormulaError(str(exc), _where(node)) from None
         except (OverflowError, ValueError, TypeError) as exc:
             raise FormulaError(f"cannot compute: {exc}", _where(node)) from None
     if isinstance(node, ast.UnaryOp):
@@ -218,6 +223,8 @@ def _eval(node, env):
         args = [_eval(a, env) for a in node.args]
         try:
             return _bounded(func(*args))
+        except FormulaError as exc:
+            raise FormulaError(str(exc), _where(node)) from None
         except (ValueError, OverflowError, TypeError) as exc:
             raise FormulaError(f"{node.func.id}(): {exc}", _where(node)) from None
     raise FormulaError(f"{type(node).__name__} not allowed in a formula")  # pragma: no cover

@@ -45,6 +45,8 @@ class LoadContext(Problems):
         super().__init__()
         self.id_marks: dict[int, tuple[Mark, str]] = {}
         self.see_marks: dict[int, tuple[Mark, str]] = {}
+        #: Set when a module or lesson file could not be read: its lessons are unknown.
+        self.lessons_unknown = False
 
     def display_name(self, path: Path) -> str:
         """Files under the working directory are named relative to it, others in full."""
@@ -145,9 +147,11 @@ def _load_module(folder: Path, ctx: LoadContext) -> Module | None:
     path = folder / "module.yaml"
     if not path.is_file():
         ctx.add(ctx.start(path), "", f"module folder '{folder.name}' has no module.yaml")
+        ctx.lessons_unknown = True
         return None
     data = load_file(path, ctx)
     if data is BROKEN:
+        ctx.lessons_unknown = True
         return None
     f = Fields(ctx, data, "", MODULE_FIELDS, ctx.start(path))
     module = Module(
@@ -182,6 +186,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 def _load_lesson(path: Path, module_id: str, ctx: LoadContext) -> Lesson | None:
     data = load_file(path, ctx)
     if data is BROKEN:
+        ctx.lessons_unknown = True
         return None
     f = Fields(ctx, data, "", LESSON_FIELDS, ctx.start(path))
     lesson = Lesson(
@@ -242,9 +247,11 @@ def _check_pack(modules: list[Module], ctx: LoadContext) -> None:
             seen[kind, ident] = mark
 
     sections: set[str] = set()
+    lessons: set[str] = set()
     for module in modules:
         for lesson in module.lessons:
             unique("lesson", lesson, lesson.id)
+            lessons.add(lesson.id)
             sections.update(f"{lesson.id}/{s.id}" for s in lesson.sections)
         for question in module.questions:
             unique("question", question, question.id)
@@ -252,6 +259,8 @@ def _check_pack(modules: list[Module], ctx: LoadContext) -> None:
         for question in module.questions:
             where = ctx.see_marks.get(id(question))
             if question.see and where is not None and question.see not in sections:
+                if ctx.lessons_unknown and question.see.split("/")[0] not in lessons:
+                    continue  # the lesson may be in a file that could not be read; that problem is reported
                 mark, path = where
                 ctx.add(mark, path, f"refers to lesson section '{question.see}', which does not exist"
                                     f"{did_you_mean(question.see, sections)}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
 from course.content.fields import Fields, type_name
 from course.content.formula import FormulaError, compile_formula
-from course.content.generated import GenerationError, instantiate, render, template_names
+from course.content.generated import GenerationError, draw_params, instantiate, render, template_names
 from course.content.models import (
     DIFFICULTIES,
     DOMAINS,
@@ -134,6 +135,8 @@ def _tolerance(f: Fields) -> Tolerance:
 
 def _read_generator(f: Fields, q: Question, ctx) -> None:
     params: list[Param] = []
+    drawable = True  # false once a formula or a placeholder is known to be broken: drawing would only repeat it
+    where: dict[int, tuple] = {}  # each formula's position, for problems found by drawing
     p_node = f.node.get("params")
     if "params" not in f.node:
         f.raw("params", True)
@@ -176,15 +179,18 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
             if not name.isidentifier() or name in declared or name == "answer":
                 ctx.add(l_node.key_marks[name], lpath, f"'{name}' is already a parameter or not a valid name")
                 continue
-            formula = _formula(ctx, text, l_node.value_marks[name], lpath, declared)
+            formula = _formula(ctx, text, l_node.value_marks[name], lpath, declared, where, l_node.text_marks.get(name))
             if formula is not None:
                 lets.append((name, formula))
+            else:
+                drawable = False
             declared.add(name)
     elif "let" in f.node:
         f.error("let", "expected a mapping of names to formulas")
     answer = None
     if "answer" in f.node:
-        answer = _formula(ctx, f.node["answer"], f.value_mark("answer"), f.sub("answer"), declared)
+        answer = _formula(ctx, f.node["answer"], f.value_mark("answer"), f.sub("answer"), declared, where,
+                          f.node.text_marks.get("answer"))
     else:
         f.raw("answer", True)
     declared.add("answer")
@@ -192,13 +198,16 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
     for d_item, d_mark, d_path in f.items("distractors", required=False, min_items=2):
         df = Fields(ctx, d_item, d_path, DISTRACTOR_FIELDS, d_mark)
         text = df.node.get("formula")
-        formula = _formula(ctx, text, df.value_mark("formula"), df.sub("formula"), declared) if "formula" in df.node else None
+        formula = _formula(ctx, text, df.value_mark("formula"), df.sub("formula"), declared, where,
+                           df.node.text_marks.get("formula")) if "formula" in df.node else None
         if "formula" not in df.node:
             df.raw("formula", True)
         explain = df.text("explain")
-        _check_template(df, "explain", explain, declared)
+        drawable &= _check_template(df, "explain", explain, declared)
         if formula is not None:
             distractors.append(Distractor(formula, explain))
+        else:
+            drawable = False
     q.unit = f.text("unit", required=False)
     q.tolerance = _tolerance(f)
     q.explain = f.text("explain")
@@ -209,46 +218,94 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
         except ValueError as exc:
             f.error("format", f"not a number format: {exc}")
             answer_format = ""
-    _check_template(f, "stem", q.stem, declared)
-    _check_template(f, "explain", q.explain, declared)
-    if answer is None or len(params) != len(p_node or ()):
+    drawable &= _check_template(f, "stem", q.stem, declared)
+    drawable &= _check_template(f, "explain", q.explain, declared)
+    if answer is None or len(params) != len(p_node or ()) or not drawable:
         return
     q.generator = Generator(params, lets, answer, answer_format, distractors)
-    _sample(f, q)
+    _sample(f, q, where, ctx)
 
 
-def _formula(ctx, text, mark: Mark, path: str, declared: set[str]):
+def _at(mark: Mark, text_mark: Mark | None, exc: FormulaError) -> Mark:
+    """Where in the file a formula error is: its column inside the text when the text is on one line."""
+    if exc.col and text_mark is not None:
+        return Mark(text_mark.file, text_mark.line, text_mark.col + exc.col - 1)
+    return mark
+
+
+def _formula(ctx, text, mark: Mark, path: str, declared: set[str], where: dict, text_mark: Mark | None = None):
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         text = str(text)
     if not isinstance(text, str):
         ctx.add(mark, path, f"expected a formula, got {type_name(text)}")
         return None
     try:
-        return compile_formula(text, frozenset(declared))
+        formula = compile_formula(text, frozenset(declared))
     except FormulaError as exc:
-        where = Mark(mark.file, mark.line, mark.col + exc.col - 1) if exc.col and "\n" not in text else mark
-        ctx.add(where, path, str(exc))
+        ctx.add(_at(mark, text_mark, exc), path, str(exc))
         return None
+    where[id(formula)] = (mark, text_mark, path)
+    return formula
 
 
-def _check_template(f: Fields, key: str, text: str, declared: set[str]) -> None:
+def _check_template(f: Fields, key: str, text: str, declared: set[str]) -> bool:
+    ok = True
     for name, spec in template_names(text or ""):
         if name not in declared:
             f.error(key, f"uses {{{name}}}, which is not a parameter, a 'let' name or 'answer'")
+            ok = False
         elif spec:
             try:
                 format(1234.5, spec)
             except ValueError:
                 f.error(key, f"'{{{name}:{spec}}}' has an invalid number format")
+                ok = False
+    return ok
 
 
-def _sample(f: Fields, q: Question) -> None:
-    """Draw the family a number of times so that broken formulas surface at load time."""
+def _sample(f: Fields, q: Question, where: dict, ctx) -> None:
+    """Draw the family a number of times so that broken formulas surface at load time.
+
+    Formulas are evaluated draw by draw: the quiz redraws when a draw fails, which
+    would otherwise hide a formula that fails only for some parameters (a division
+    by zero, say). Besides random draws, each parameter is also tried at its
+    smallest and largest value and at 0, where such failures usually are.
+    """
+    gen = q.generator
     rng = random.Random(q.id)
-    for _ in range(SAMPLE_DRAWS):
-        seed = rng.randrange(2**31)
+    seeds = [rng.randrange(2**31) for _ in range(SAMPLE_DRAWS)]
+    draws = [draw_params(gen, random.Random(seed)) for seed in seeds]  # what instantiate() draws first
+    edges = [{**draws[0], param.name: value} for param in gen.params for value in _edge_values(param)]
+    steps = [*gen.let, ("answer", gen.answer), *((None, d.formula) for d in gen.distractors)]
+    for params in edges + draws:
+        values = dict(params)
+        for name, formula in steps:
+            try:
+                value = formula.evaluate(values)
+            except FormulaError as exc:
+                mark, text_mark, path = where[id(formula)]
+                drawn = ", ".join(f"{k}={v}" for k, v in params.items())
+                ctx.add(_at(mark, text_mark, exc), path, f"fails when {drawn}: {exc}")
+                return
+            if name is not None:
+                values[name] = value
+    for seed in seeds:
         try:
             instantiate(q, seed)
         except (GenerationError, FormulaError, KeyError, ValueError) as exc:
             f.error("answer", f"cannot draw a question (seed {seed}): {exc}")
             return
+
+
+def _edge_values(param: Param) -> list:
+    """A parameter's smallest and largest possible values, and 0 when it can be drawn."""
+    if param.choices is not None:
+        return sorted({min(param.choices), max(param.choices)} | ({0} & set(param.choices)))
+    steps = int(math.floor((param.high - param.low) / param.step + 1e-9))
+    values = [param.low, param.low + steps * param.step]
+    zero = -param.low / param.step
+    if param.low < 0 < values[1] and abs(zero - round(zero)) < 1e-9:
+        values.append(0)
+    if all(float(x).is_integer() for x in (param.low, param.step)):  # as draw_params() gives them
+        return [int(round(v)) for v in values]
+    return [round(v, 10) for v in values]
