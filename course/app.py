@@ -30,10 +30,12 @@ class CourseApp(App):
         self.rng = random.Random(seed)
         self._start_quiz = start_quiz
 
-    def on_mount(self) -> None:
+    def get_default_screen(self):
         from course.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         for notice in self.store.notices:
             self.notify(notice, title="Progress", severity="warning", timeout=15)
         if self._start_quiz is not None:
