@@ -40,21 +40,26 @@ class Fields:
         self.path = path
         self.ok = isinstance(node, MMap)
         self.node: MMap = node if self.ok else MMap()
-        self.mark = node.mark if self.ok else mark
+        self._mark = mark
         if not self.ok:
             problems.add(mark, path, f"expected a mapping, got {type_name(node)}")
             return
         for key in node:
             if key not in allowed:
                 self.problems.add(
-                    node.key_marks[key], self.sub(key), f"unknown field '{key}'{did_you_mean(key, allowed)}"
+                    node.key_mark(key), self.sub(key), f"unknown field '{key}'{did_you_mean(key, allowed)}"
                 )
+
+    @property
+    def mark(self) -> Mark:
+        """Where the mapping starts (worked out only when a problem needs it)."""
+        return self.node.mark if self.ok else self._mark
 
     def sub(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
     def value_mark(self, key: str) -> Mark:
-        return self.node.value_marks.get(key, self.mark)
+        return (self.node.value_mark(key) or self.mark) if self.ok else self.mark
 
     def error(self, key: str, message: str) -> None:
         self.problems.add(self.value_mark(key), self.sub(key), message)
@@ -136,7 +141,8 @@ class Fields:
         if len(value) < min_items:
             self.error(key, f"needs at least {min_items} {'entry' if min_items == 1 else 'entries'}, got {len(value)}")
         assert isinstance(value, MList)
-        return [(item, value.marks[i], f"{self.sub(key)}[{i}]") for i, item in enumerate(value)]
+        marks = value.marks
+        return [(item, marks[i], f"{self.sub(key)}[{i}]") for i, item in enumerate(value)]
 
     def text_list(self, key: str, required: bool = True, min_items: int = 0, choices=None) -> list[str]:
         out = []

@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 MAX_LENGTH = 400
 MAX_NODES = 120
@@ -88,9 +89,10 @@ class Formula:
     text: str
     tree: ast.Expression
     names: frozenset[str]
+    run: Callable = field(repr=False, compare=False, default=None)
 
     def evaluate(self, env: dict[str, float]) -> float | int:
-        result = _eval(self.tree.body, env)
+        result = self.run(env)
         if isinstance(result, bool):
             return int(result)
         return result
@@ -113,7 +115,7 @@ def compile_formula(text: str, declared: set[str] | frozenset[str]) -> Formula:
         if count > MAX_NODES:
             raise FormulaError(f"formula is too complex (more than {MAX_NODES} parts)")
         _check_node(node, declared, names)
-    return Formula(text, tree, frozenset(names))
+    return Formula(text, tree, frozenset(names), _compile(tree.body))
 
 
 def _check_node(node, declared, names: set[str]) -> None:
@@ -154,6 +156,13 @@ def _check_node(node, declared, names: set[str]) -> None:
 
 
 def _bounded(value):
+    kind = type(value)
+    if kind is int:
+        if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            return value
+        raise FormulaError("result is too large")
+    if kind is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # False for NaN
+        return value
     if isinstance(value, complex):  # a negative number to a fractional power
         raise FormulaError("result is not a real number")
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
@@ -163,68 +172,89 @@ def _bounded(value):
     return value
 
 
-def _eval(node, env):
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        try:
-            return env[node.id]
-        except KeyError:
-            raise FormulaError(f"no value for '{node.id}'", _where(node)) from None
-    if isinstance(node, ast.BinOp):
-        left = _eval(node.left, env)
-        right = _eval(node.right, env)
-        if isinstance(node.op, ast.Pow):
-            if abs(right) > MAX_EXPONENT:
-                raise FormulaError(f"exponent {right} is too large (limit {MAX_EXPONENT})", _where(node))
-            if abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > 18:
-                raise FormulaError("result is too large", _where(node))
-        try:
-            return _bounded(_BINOPS[type(node.op)](left, right))
-        except ZeroDivisionError:
-            raise FormulaError("division by zero", _where(node)) from None
-        except FormulaError as exc:
-            raise FormulaError(str(exc), _where(node)) from None
-        except (OverflowError, ValueError, TypeError) as exc:
-            raise FormulaError(f"cannot compute: {exc}", _where(node)) from None
-    if isinstance(node, ast.UnaryOp):
-        value = _eval(node.operand, env)
+def _compile(node):
+    """Turn a checked syntax tree into nested closures: several times faster than
+    walking the tree on every evaluation, and generated families are drawn often."""
+    kind = type(node)
+    if kind is ast.Constant:
+        constant = node.value
+        return lambda env: constant
+    col = _where(node)
+    if kind is ast.Name:
+        name = node.id
+
+        def lookup(env):
+            try:
+                return env[name]
+            except KeyError:
+                raise FormulaError(f"no value for '{name}'", col) from None
+        return lookup
+    if kind is ast.BinOp:
+        left_fn, right_fn = _compile(node.left), _compile(node.right)
+        op, is_pow = _BINOPS[type(node.op)], isinstance(node.op, ast.Pow)
+
+        def binop(env):
+            left, right = left_fn(env), right_fn(env)
+            if is_pow:
+                if abs(right) > MAX_EXPONENT:
+                    raise FormulaError(f"exponent {right} is too large (limit {MAX_EXPONENT})", col)
+                if abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > 18:
+                    raise FormulaError("result is too large", col)
+            try:
+                return _bounded(op(left, right))
+            except ZeroDivisionError:
+                raise FormulaError("division by zero", col) from None
+            except FormulaError as exc:
+                raise FormulaError(str(exc), col) from None
+            except (OverflowError, ValueError, TypeError) as exc:
+                raise FormulaError(f"cannot compute: {exc}", col) from None
+        return binop
+    if kind is ast.UnaryOp:
+        operand = _compile(node.operand)
         if isinstance(node.op, ast.USub):
-            return -value
+            return lambda env: -operand(env)
         if isinstance(node.op, ast.Not):
-            return not value
-        return +value
-    if isinstance(node, ast.BoolOp):
-        if isinstance(node.op, ast.And):
-            result = True
-            for sub in node.values:
-                result = _eval(sub, env)
-                if not result:
+            return lambda env: not operand(env)
+        return lambda env: +operand(env)
+    if kind is ast.BoolOp:
+        parts = [_compile(sub) for sub in node.values]
+        is_and = isinstance(node.op, ast.And)
+
+        def boolop(env):
+            result = is_and
+            for part in parts:
+                result = part(env)
+                if bool(result) is not is_and:
                     return result
             return result
-        result = False
-        for sub in node.values:
-            result = _eval(sub, env)
-            if result:
-                return result
-        return result
-    if isinstance(node, ast.Compare):
-        left = _eval(node.left, env)
-        for op, comparator in zip(node.ops, node.comparators):
-            right = _eval(comparator, env)
-            if not _CMPOPS[type(op)](left, right):
-                return False
-            left = right
-        return True
-    if isinstance(node, ast.IfExp):
-        return _eval(node.body, env) if _eval(node.test, env) else _eval(node.orelse, env)
-    if isinstance(node, ast.Call):
-        func = FUNCTIONS[node.func.id][0]
-        args = [_eval(a, env) for a in node.args]
-        try:
-            return _bounded(func(*args))
-        except FormulaError as exc:
-            raise FormulaError(str(exc), _where(node)) from None
-        except (ValueError, OverflowError, TypeError) as exc:
-            raise FormulaError(f"{node.func.id}(): {exc}", _where(node)) from None
-    raise FormulaError(f"{type(node).__name__} not allowed in a formula")  # pragma: no cover
+        return boolop
+    if kind is ast.Compare:
+        first = _compile(node.left)
+        chain = [(_CMPOPS[type(op)], _compile(c)) for op, c in zip(node.ops, node.comparators)]
+
+        def compare(env):
+            left = first(env)
+            for op, comparator in chain:
+                right = comparator(env)
+                if not op(left, right):
+                    return False
+                left = right
+            return True
+        return compare
+    if kind is ast.IfExp:
+        test, body, orelse = _compile(node.test), _compile(node.body), _compile(node.orelse)
+        return lambda env: body(env) if test(env) else orelse(env)
+    if kind is ast.Call:
+        func, fname = FUNCTIONS[node.func.id][0], node.func.id
+        args_fn = [_compile(a) for a in node.args]
+
+        def call(env):
+            args = [a(env) for a in args_fn]
+            try:
+                return _bounded(func(*args))
+            except FormulaError as exc:
+                raise FormulaError(str(exc), col) from None
+            except (ValueError, OverflowError, TypeError) as exc:
+                raise FormulaError(f"{fname}(): {exc}", col) from None
+        return call
+    raise FormulaError(f"{kind.__name__} not allowed in a formula")  # pragma: no cover

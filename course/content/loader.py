@@ -7,6 +7,7 @@ in one round instead of one error at a time.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -43,8 +44,10 @@ class LoadContext(Problems):
 
     def __init__(self):
         super().__init__()
-        self.id_marks: dict[int, tuple[Mark, str]] = {}
-        self.see_marks: dict[int, tuple[Mark, str]] = {}
+        # Where each lesson's and question's id and see: were written, as (fields, key):
+        # the position is worked out only if a pack-wide check has something to report.
+        self.id_marks: dict[int, tuple[Fields, str]] = {}
+        self.see_marks: dict[int, tuple[Fields, str]] = {}
         #: Set when a module or lesson file could not be read: its lessons are unknown.
         self.lessons_unknown = False
 
@@ -70,7 +73,19 @@ def load_bundled() -> Pack:
 
 
 def load_pack(root: Path | str) -> LoadResult:
-    root = Path(root)
+    """Load and check a pack. The cyclic garbage collector is paused meanwhile: loading
+    builds hundreds of thousands of small, acyclic objects, and collections triggered
+    by them would cost more than the parse itself on a large pack."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_pack(Path(root))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_pack(root: Path) -> LoadResult:
     ctx = LoadContext()
     info = _load_info(root, ctx)
     modules: list[Module] = []
@@ -218,9 +233,9 @@ def _load_lesson(path: Path, module_id: str, ctx: LoadContext) -> Lesson | None:
         if section.id in seen:
             s.error("id", f"section id '{section.id}' is already used in this lesson (line {seen[section.id].line})")
         elif section.id:
-            seen[section.id] = s.value_mark("id")
+            seen[section.id] = s.value_mark("id")  # sections are few; the mark is cheap here
         lesson.sections.append(section)
-    ctx.id_marks[id(lesson)] = (f.value_mark("id"), "id")
+    ctx.id_marks[id(lesson)] = (f, "id")
     return lesson
 
 
@@ -234,17 +249,19 @@ def _scalar_text(f: Fields, key: str) -> str:
 
 def _check_pack(modules: list[Module], ctx: LoadContext) -> None:
     """Checks that need the whole pack: unique ids and question → section references."""
-    seen: dict[tuple[str, str], Mark] = {}
+    seen: dict[tuple[str, str], tuple[Fields, str]] = {}
 
     def unique(kind: str, obj, ident: str) -> None:
         where = ctx.id_marks.get(id(obj))
         if not ident or where is None:
             return
-        mark, path = where
+        fields, key = where
         if (kind, ident) in seen:
-            ctx.add(mark, path, f"{kind} id '{ident}' is already used at {seen[kind, ident]}")
+            first_fields, first_key = seen[kind, ident]
+            ctx.add(fields.value_mark(key), fields.sub(key),
+                    f"{kind} id '{ident}' is already used at {first_fields.value_mark(first_key)}")
         else:
-            seen[kind, ident] = mark
+            seen[kind, ident] = where
 
     sections: set[str] = set()
     lessons: set[str] = set()
@@ -261,6 +278,6 @@ def _check_pack(modules: list[Module], ctx: LoadContext) -> None:
             if question.see and where is not None and question.see not in sections:
                 if ctx.lessons_unknown and question.see.split("/")[0] not in lessons:
                     continue  # the lesson may be in a file that could not be read; that problem is reported
-                mark, path = where
-                ctx.add(mark, path, f"refers to lesson section '{question.see}', which does not exist"
+                fields, key = where
+                ctx.add(fields.value_mark(key), fields.sub(key), f"refers to lesson section '{question.see}', which does not exist"
                                     f"{did_you_mean(question.see, sections)}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
-    """A 1-based position in a file."""
+class Mark(NamedTuple):
+    """A 1-based position in a file. A tuple, because packs create hundreds of thousands."""
 
     file: str
     line: int

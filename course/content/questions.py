@@ -36,7 +36,8 @@ OPTION_FIELDS = ("text", "correct", "explain")
 MISTAKE_FIELDS = ("value", "explain")
 PARAM_FIELDS = ("min", "max", "step", "choices")
 DISTRACTOR_FIELDS = ("formula", "explain")
-SAMPLE_DRAWS = 40
+SAMPLE_DRAWS = 25
+INSTANTIATE_DRAWS = 3
 
 
 def read_questions(data, path: Path, module_id: str, ctx) -> list[Question]:
@@ -67,9 +68,9 @@ def _read_question(item, mark: Mark, path: str, module_id: str, ctx) -> Question
         source=f.url("source"),
         see=f.text("see", required=False, default=None),
     )
-    ctx.id_marks[id(q)] = (f.value_mark("id"), f.sub("id"))
+    ctx.id_marks[id(q)] = (f, "id")
     if q.see:
-        ctx.see_marks[id(q)] = (f.value_mark("see"), f.sub("see"))
+        ctx.see_marks[id(q)] = (f, "see")
     if kind in ("single", "multiple"):
         _read_options(f, q, ctx)
     elif kind == "true_false":
@@ -93,14 +94,14 @@ def _read_question(item, mark: Mark, path: str, module_id: str, ctx) -> Question
 
 
 def _read_options(f: Fields, q: Question, ctx) -> None:
-    texts: dict[str, Mark] = {}
+    texts: dict[str, Fields] = {}
     for o_item, o_mark, o_path in f.items("options", min_items=3 if q.type == "single" else 4):
         of = Fields(ctx, o_item, o_path, OPTION_FIELDS, o_mark)
         option = Option(of.text("text"), of.boolean("correct", required=False), of.text("explain"))
         if option.text in texts:
-            of.error("text", f"same text as the option at line {texts[option.text].line}")
+            of.error("text", f"same text as the option at line {texts[option.text].value_mark('text').line}")
         elif option.text:
-            texts[option.text] = of.value_mark("text")
+            texts[option.text] = of
         q.options.append(option)
     correct = q.choose
     if not q.options or "options" not in f.node:
@@ -145,9 +146,9 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
     else:
         for name, spec in p_node.items():
             ppath = f"{f.sub('params')}.{name}"
-            pf = Fields(ctx, spec, ppath, PARAM_FIELDS, p_node.value_marks[name])
+            pf = Fields(ctx, spec, ppath, PARAM_FIELDS, p_node.value_mark(name))
             if not name.isidentifier() or name == "answer":
-                ctx.add(p_node.key_marks[name], ppath, "parameter names are letters, digits and _ (and not 'answer')")
+                ctx.add(p_node.key_mark(name), ppath, "parameter names are letters, digits and _ (and not 'answer')")
                 continue
             if "choices" in pf.node:
                 choices = [v for v, m, p in pf.items("choices", min_items=1)]
@@ -177,9 +178,9 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
         for name, text in l_node.items():
             lpath = f"{f.sub('let')}.{name}"
             if not name.isidentifier() or name in declared or name == "answer":
-                ctx.add(l_node.key_marks[name], lpath, f"'{name}' is already a parameter or not a valid name")
+                ctx.add(l_node.key_mark(name), lpath, f"'{name}' is already a parameter or not a valid name")
                 continue
-            formula = _formula(ctx, text, l_node.value_marks[name], lpath, declared, where, l_node.text_marks.get(name))
+            formula = _formula(ctx, text, l_node.value_mark(name), lpath, declared, where, l_node.text_mark(name))
             if formula is not None:
                 lets.append((name, formula))
             else:
@@ -190,7 +191,7 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
     answer = None
     if "answer" in f.node:
         answer = _formula(ctx, f.node["answer"], f.value_mark("answer"), f.sub("answer"), declared, where,
-                          f.node.text_marks.get("answer"))
+                          f.node.text_mark("answer"))
     else:
         f.raw("answer", True)
     declared.add("answer")
@@ -199,7 +200,7 @@ def _read_generator(f: Fields, q: Question, ctx) -> None:
         df = Fields(ctx, d_item, d_path, DISTRACTOR_FIELDS, d_mark)
         text = df.node.get("formula")
         formula = _formula(ctx, text, df.value_mark("formula"), df.sub("formula"), declared, where,
-                           df.node.text_marks.get("formula")) if "formula" in df.node else None
+                           df.node.text_mark("formula")) if "formula" in df.node else None
         if "formula" not in df.node:
             df.raw("formula", True)
         explain = df.text("explain")
@@ -273,8 +274,8 @@ def _sample(f: Fields, q: Question, where: dict, ctx) -> None:
     """
     gen = q.generator
     rng = random.Random(q.id)
-    seeds = [rng.randrange(2**31) for _ in range(SAMPLE_DRAWS)]
-    draws = [draw_params(gen, random.Random(seed)) for seed in seeds]  # what instantiate() draws first
+    draws = [draw_params(gen, rng) for _ in range(SAMPLE_DRAWS)]
+    seeds = [rng.randrange(2**31) for _ in range(INSTANTIATE_DRAWS)]
     edges = [{**draws[0], param.name: value} for param in gen.params for value in _edge_values(param)]
     steps = [*gen.let, ("answer", gen.answer), *((None, d.formula) for d in gen.distractors)]
     for params in edges + draws:
@@ -289,6 +290,8 @@ def _sample(f: Fields, q: Question, where: dict, ctx) -> None:
                 return
             if name is not None:
                 values[name] = value
+    # Formulas were checked draw by draw above; a few whole questions are enough to
+    # find the rest (options that always read the same, a broken number format).
     for seed in seeds:
         try:
             instantiate(q, seed)

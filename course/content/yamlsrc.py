@@ -35,26 +35,98 @@ class Broken:
 BROKEN = Broken()
 
 
+def _mark(file: str, yaml_mark) -> Mark:
+    return Mark(file, yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def _key_text(key_node) -> str | None:
+    """The key a scalar key node stands for (keys are always compared as text)."""
+    if key_node.__class__ is not ScalarNode or key_node.tag == _MERGE:
+        return None
+    if key_node.tag == _STR:
+        return key_node.value
+    key = _scalar(key_node)
+    return key if isinstance(key, str) else str(key_node.value)
+
+
 class MMap(dict):
     """A mapping that remembers the position of the mapping, its keys and values.
 
+    Positions are worked out from the YAML node only when asked for: a pack has
+    hundreds of thousands of values and almost none of them is ever reported.
     ``text_marks`` holds, for a value written as text on a single line, where its
     first character is (after an opening quote), so that a column inside the
     text (a formula error, say) can be turned into a position in the file.
     """
 
-    __slots__ = ("mark", "key_marks", "value_marks", "text_marks")
+    __slots__ = ("_file", "_node", "_pairs")
+
+    def _index(self) -> dict:
+        if self._pairs is None:
+            pairs: dict = {}
+            for key_node, value_node in self._node.value:
+                key = _key_text(key_node)
+                if key is not None and key not in pairs:
+                    pairs[key] = (key_node, value_node)
+            self._pairs = pairs
+        return self._pairs
+
+    @property
+    def mark(self) -> Mark:
+        return _mark(self._file, self._node.start_mark)
+
+    @property
+    def key_marks(self) -> dict[str, Mark]:
+        return {k: _mark(self._file, kn.start_mark) for k, (kn, _) in self._index().items() if k in self}
+
+    @property
+    def value_marks(self) -> dict[str, Mark]:
+        return {k: _mark(self._file, vn.start_mark) for k, (_, vn) in self._index().items() if k in self}
+
+    def key_mark(self, key: str) -> Mark:
+        return _mark(self._file, self._index()[key][0].start_mark)
+
+    def value_mark(self, key: str, default: Mark | None = None) -> Mark | None:
+        pair = self._index().get(key)
+        return default if pair is None or key not in self else _mark(self._file, pair[1].start_mark)
+
+    def text_mark(self, key: str) -> Mark | None:
+        pair = self._index().get(key)
+        if pair is None or key not in self:
+            return None
+        node = pair[1]
+        if (node.__class__ is ScalarNode and node.style in (None, "", '"', "'")
+                and node.start_mark.line == node.end_mark.line):
+            quote = 1 if node.style in ('"', "'") else 0
+            return Mark(self._file, node.start_mark.line + 1, node.start_mark.column + 1 + quote)
+        return None
+
+    @property
+    def text_marks(self) -> dict[str, Mark]:
+        return {key: mark for key in self._index() if (mark := self.text_mark(key)) is not None}
 
 
 class MList(list):
-    """A sequence that remembers its own position and each item's."""
+    """A sequence that remembers its own position and each item's (worked out when asked for)."""
 
-    __slots__ = ("mark", "marks")
+    __slots__ = ("_file", "_node")
+
+    @property
+    def mark(self) -> Mark:
+        return _mark(self._file, self._node.start_mark)
+
+    @property
+    def marks(self) -> list[Mark]:
+        return [_mark(self._file, item.start_mark) for item in self._node.value]
+
+
+_STR = _TAG + "str"
+_MERGE = _TAG + "merge"
 
 
 def _scalar(node: ScalarNode):
     tag = node.tag
-    if tag == _TAG + "str":
+    if tag == _STR:
         return node.value
     if tag == _TAG + "int":
         return _ctor.construct_yaml_int(node)
@@ -76,20 +148,21 @@ class _Builder:
     def __init__(self, name: str, problems: Problems):
         self.name = name
         self.problems = problems
-        # An alias is the same node as its anchor: build it once, so aliases
-        # cannot multiply a small file into a huge value, and refuse cycles.
+        # An alias is the same node as its anchor: build each collection once, so
+        # aliases cannot multiply a small file into a huge value, and refuse cycles.
         self.built: dict[int, object] = {}
         self.building: set[int] = set()
 
     def mark(self, node) -> Mark:
-        m = node.start_mark
-        return Mark(self.name, m.line + 1, m.column + 1)
+        return _mark(self.name, node.start_mark)
 
     def refuse_tag(self, node, allowed: str) -> None:
         if node.tag != allowed:
             self.problems.add(self.mark(node), "", f"YAML tag {_tag_name(node.tag)} is not allowed in a pack")
 
     def build(self, node):
+        if node.__class__ is ScalarNode:
+            return self.scalar(node)
         key = id(node)
         if key in self.built:
             return self.built[key]
@@ -98,62 +171,69 @@ class _Builder:
             return None
         self.building.add(key)
         try:
-            value = self._build(node)
+            value = self.mapping(node) if node.__class__ is MappingNode else self.sequence(node)
         finally:
             self.building.discard(key)
         self.built[key] = value
         return value
 
-    def _build(self, node):
-        if isinstance(node, ScalarNode):
-            if node.tag == _TAG + "binary":
-                self.problems.add(self.mark(node), "", "binary values are not allowed in a pack")
-                return None
-            if node.tag not in _SCALAR_TAGS:
-                self.problems.add(self.mark(node), "", f"YAML tag {_tag_name(node.tag)} is not allowed in a pack")
-                return node.value
-            return _scalar(node)
-        if isinstance(node, SequenceNode):
-            self.refuse_tag(node, _TAG + "seq")
-            out = MList()
-            out.mark = self.mark(node)
-            out.marks = []
-            for item in node.value:
-                out.marks.append(self.mark(item))
-                out.append(self.build(item))
-            return out
-        if isinstance(node, MappingNode):
-            self.refuse_tag(node, _TAG + "map")
-            out = MMap()
-            out.mark = self.mark(node)
-            out.key_marks = {}
-            out.value_marks = {}
-            out.text_marks = {}
-            for key_node, value_node in node.value:
-                kmark = self.mark(key_node)
-                if key_node.tag == _TAG + "merge":
-                    self.problems.add(kmark, "", "merge keys ('<<') are not supported; write the fields out")
-                    continue
-                if not isinstance(key_node, ScalarNode):
-                    self.problems.add(kmark, "", "mapping keys must be plain text")
-                    continue
-                key = _scalar(key_node)
-                if not isinstance(key, str):
-                    key = str(key_node.value)
-                if key in out:
-                    first = out.key_marks[key]
-                    self.problems.add(kmark, "", f"duplicate key '{key}' (first defined at line {first.line})")
-                    continue
-                out.key_marks[key] = kmark
-                out.value_marks[key] = self.mark(value_node)
-                if (isinstance(value_node, ScalarNode) and value_node.style in (None, "", '"', "'")
-                        and value_node.start_mark.line == value_node.end_mark.line):
-                    quote = 1 if value_node.style in ('"', "'") else 0
-                    vmark = out.value_marks[key]
-                    out.text_marks[key] = Mark(vmark.file, vmark.line, vmark.col + quote)
-                out[key] = self.build(value_node)
-            return out
-        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
+    def scalar(self, node):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _TAG + "binary":
+            self.problems.add(self.mark(node), "", "binary values are not allowed in a pack")
+            return None
+        if tag not in _SCALAR_TAGS:
+            self.problems.add(self.mark(node), "", f"YAML tag {_tag_name(tag)} is not allowed in a pack")
+            return node.value
+        return _scalar(node)
+
+    def sequence(self, node: SequenceNode) -> MList:
+        if node.__class__ is not SequenceNode:  # pragma: no cover - composer only makes three kinds
+            raise TypeError(f"unexpected YAML node {node!r}")
+        if node.tag != _SEQ:
+            self.refuse_tag(node, _SEQ)
+        out = MList()
+        out._file = self.name
+        out._node = node
+        build = self.build
+        for item in node.value:
+            out.append(item.value if item.__class__ is ScalarNode and item.tag == _STR else build(item))
+        return out
+
+    def mapping(self, node: MappingNode) -> MMap:
+        if node.tag != _MAP:
+            self.refuse_tag(node, _MAP)
+        out = MMap()
+        out._file = self.name
+        out._node = node
+        out._pairs = None
+        build = self.build
+        for key_node, value_node in node.value:
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                key = key_node.value
+            elif key_node.tag == _MERGE:
+                self.problems.add(self.mark(key_node), "", "merge keys ('<<') are not supported; write the fields out")
+                continue
+            elif key_node.__class__ is not ScalarNode:
+                self.problems.add(self.mark(key_node), "", "mapping keys must be plain text")
+                continue
+            else:
+                key = _key_text(key_node)
+            if key in out:
+                first = out.key_mark(key)
+                self.problems.add(self.mark(key_node), "", f"duplicate key '{key}' (first defined at line {first.line})")
+                continue
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR:
+                out[key] = value_node.value
+            else:
+                out[key] = build(value_node)
+        return out
+
+
+_SEQ = _TAG + "seq"
+_MAP = _TAG + "map"
 
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
