@@ -38,8 +38,9 @@ Bare().run(headless=True, size=(100, 32), auto_pilot=first_frame)
 COLDSTART = """
 import os, time
 from course.app import CourseApp
-from course.content import load_bundled
+from course.cli import _load
 from course.store import open_store
+from argparse import Namespace
 
 async def first_frame(pilot):
     from course.screens.home import HomeScreen
@@ -49,7 +50,7 @@ async def first_frame(pilot):
     print(time.time() - float(os.environ["T0"]), flush=True)
     pilot.app.exit()
 
-CourseApp(load_bundled(), open_store()).run(headless=True, size=(100, 32), auto_pilot=first_frame)
+CourseApp(_load(Namespace(pack=None)), open_store()).run(headless=True, size=(100, 32), auto_pilot=first_frame)
 """
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from course.commands import CourseCommands
 from course.content.models import Pack
-from course.quiz.engine import QuizRun, select_questions
 from course.store.api import ProgressStore
+
+if TYPE_CHECKING:
+    from course.quiz.engine import QuizRun
 
 
 class CourseApp(App):
@@ -66,6 +69,7 @@ class CourseApp(App):
             self.open_lesson(module.lessons[0].id)
 
     def start_quiz(self, module_ids: list[str], count: int = 10, only_wrong: bool = False) -> None:
+        from course.quiz.engine import QuizRun, select_questions
         from course.screens.quiz import QuizScreen
 
         questions = select_questions(self.pack, self.store, module_ids, count, only_wrong, self.rng)
@@ -75,6 +79,7 @@ class CourseApp(App):
         self.push_screen(QuizScreen(QuizRun(questions, self.store, "practice", list(module_ids))))
 
     def retry(self, run: QuizRun) -> None:
+        from course.quiz.engine import QuizRun
         from course.screens.quiz import QuizScreen
 
         missed = [q for q in run.missed]

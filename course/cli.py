@@ -74,18 +74,18 @@ class CliError(Exception):
 
 
 def _load(args):
-    from course.content import load_bundled, load_pack, PackError
+    """The pack to study, from the cache when none of its files changed since last time."""
+    from course.content.cache import load_pack_cached
+    from course.paths import bundled_pack_dir, data_dir
 
-    if args.pack:
-        result = load_pack(args.pack)
-        if not result.ok:
-            raise CliError("the pack has problems; run 'coldstart validate "
-                           f"{args.pack}' to see them", EXIT_USAGE)
+    root = args.pack or bundled_pack_dir()
+    result = load_pack_cached(root, data_dir() / "cache")
+    if result.ok:
         return result.pack
-    try:
-        return load_bundled()
-    except PackError as exc:  # a broken installation, not the learner's fault
-        raise CliError(f"the bundled course failed to load:\n{exc}", EXIT_USAGE) from None
+    if args.pack:
+        raise CliError(f"the pack has problems; run 'coldstart validate {args.pack}' to see them", EXIT_USAGE)
+    problems = "\n".join(str(p) for p in result.problems)  # a broken installation, not the learner's fault
+    raise CliError(f"the bundled course failed to load:\n{problems}", EXIT_USAGE)
 
 
 def _store():
@@ -142,7 +142,8 @@ def cmd_validate(packs: list[Path]) -> int:
         else:
             pack = result.pack
             questions = sum(len(m.questions) for m in pack.modules)
-            print(f"{root}: ok — {pack.info.title} {pack.info.version}: {len(pack.modules)} modules, "
+            modules = len(pack.modules)
+            print(f"{root}: ok — {pack.info.title} {pack.info.version}: {modules} module{'s' if modules != 1 else ''}, "
                   f"{questions} questions")
     return EXIT_FAIL if failed else EXIT_OK
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from course import __version__
 from course.content.fields import MISSING, Fields
 from course.content.models import DOMAINS, Fact, Lesson, Module, Myth, Pack, PackInfo, Section
-from course.content.problems import Mark, PackError, Problem, Problems, did_you_mean
+from course.content.problems import LoadResult, Mark, PackError, Problem, Problems, did_you_mean
 from course.content.questions import read_questions
 from course.content.yamlsrc import BROKEN, load_file
 
@@ -27,16 +27,6 @@ LESSON_FIELDS = ("id", "title", "order", "summary", "sections")
 SECTION_FIELDS = ("id", "title", "body", "facts", "diagram", "tips", "myths")
 FACT_FIELDS = ("label", "value", "source")
 MYTH_FIELDS = ("belief", "truth", "source")
-
-
-@dataclass
-class LoadResult:
-    pack: Pack | None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.pack is not None and not self.problems
 
 
 class LoadContext(Problems):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +27,18 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         return f"{self.mark}: {where}{self.message}"
+
+
+@dataclass
+class LoadResult:
+    """A pack (None when pack.yaml itself is unusable) and every problem found in it."""
+
+    pack: "Pack | None"  # noqa: F821 - models imports nothing from here
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.pack is not None and not self.problems
 
 
 class PackError(Exception):
@@ -64,5 +75,7 @@ class Problems:
 
 
 def did_you_mean(word: str, choices) -> str:
+    from difflib import get_close_matches  # only needed when something is misspelt
+
     close = get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

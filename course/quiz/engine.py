@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from course.content.generated import format_number, instantiate
 from course.content.models import Pack, Question
+from course.quiz.progress import latest_answers
 from course.store.api import AnswerRecord, ProgressStore
 
 Given = list[int] | float | bool
@@ -113,16 +114,6 @@ def mistake_note(question: Question, given: Given) -> str | None:
         if abs(float(given) - mistake.value) <= 1e-9 * max(1.0, abs(mistake.value)):
             return mistake.explain
     return None
-
-
-def latest_answers(records) -> dict[str, AnswerRecord]:
-    """The most recent answer to each question."""
-    latest: dict[str, AnswerRecord] = {}
-    for record in records:
-        current = latest.get(record.question_id)
-        if current is None or record.timestamp >= current.timestamp:
-            latest[record.question_id] = record
-    return latest
 
 
 def select_questions(

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from course.content.models import Module, Pack
-from course.quiz.engine import latest_answers
-from course.store.api import ProgressStore
+from course.store.api import AnswerRecord, ProgressStore
+
+
+def latest_answers(records) -> dict[str, AnswerRecord]:
+    """The most recent answer to each question."""
+    latest: dict[str, AnswerRecord] = {}
+    for record in records:
+        current = latest.get(record.question_id)
+        if current is None or record.timestamp >= current.timestamp:
+            latest[record.question_id] = record
+    return latest
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from course.quiz.progress import pack_progress
 from course.widgets.module_card import ModuleCard
@@ -16,9 +15,11 @@ from course.widgets.module_card import ModuleCard
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter", "open_module", "Open", show=True),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
         Binding("l", "read", "Read"),
         Binding("z", "quiz", "Quiz"),
-        Binding("w", "mistakes", "My mistakes"),
+        Binding("w", "mistakes", "My mistakes", show=False),
         Binding("c", "continue", "Continue"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -27,19 +28,19 @@ class HomeScreen(Screen):
         pack = self.app.pack
         progress = pack_progress(pack, self.app.store)
         yield Header()
-        with Vertical(id="home"):
-            yield Static(id="continue")
-            count = len(pack.modules)
-            yield Label(f"{pack.info.title} · {count} module{'s' if count != 1 else ''}", id="course-title")
-            yield ListView(
-                *[ListItem(ModuleCard(m, progress[m.id]), id=f"module-{m.id}") for m in pack.modules],
-                id="modules",
-            )
+        yield Static(id="continue")
+        count = len(pack.modules)
+        yield Label(f"{pack.info.title} · {count} module{'s' if count != 1 else ''}", id="course-title")
+        # Cards sit straight on the scrolling screen: a list widget would double the time
+        # Home takes to appear, and the course has only a handful of modules.
+        for m in pack.modules:
+            yield ModuleCard(m, progress[m.id], id=f"module-{m.id}")
         yield Footer()
+
+    AUTO_FOCUS = "ModuleCard"
 
     def on_mount(self) -> None:
         self._show_continue()
-        self.query_one("#modules", ListView).focus()
 
     def on_screen_resume(self) -> None:
         progress = pack_progress(self.app.pack, self.app.store)
@@ -55,12 +56,19 @@ class HomeScreen(Screen):
 
     @property
     def highlighted(self):
-        item = self.query_one("#modules", ListView).highlighted_child
-        return item.query_one(ModuleCard).module if item is not None else None
+        focused = self.focused
+        return focused.module if isinstance(focused, ModuleCard) else None
 
-    def on_list_view_selected(self, event: ListView.Selected) -> None:
-        event.stop()
-        self.app.open_module(event.item.query_one(ModuleCard).module.id)
+    def action_move(self, delta: int) -> None:
+        cards = list(self.query(ModuleCard))
+        if not cards:
+            return
+        index = cards.index(self.focused) if self.focused in cards else -delta
+        cards[max(0, min(len(cards) - 1, index + delta))].focus()
+
+    def on_module_card_chosen(self, message: ModuleCard.Chosen) -> None:
+        message.stop()
+        self.app.open_module(message.module.id)
 
     def action_open_module(self) -> None:
         if self.highlighted:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -23,11 +25,12 @@ class ChoiceRow(Static):
     def paint(self, selected: bool, multiple: bool, verdict: str | None) -> None:
         box = ("[x]" if selected else "[ ]") if multiple else ("(•)" if selected else "( )")
         line = Text(f"{box} {self.number}. {self.label_text}")
-        if verdict:
-            tag = "✔ right" if verdict == "right" else "✘ wrong"
-            line.append(f"\n    {tag}: ", style="bold")
-            line.append(self.note, style="italic")
-        self.update(line)
+        if not verdict:
+            self.update(line)
+            return
+        note = Text("✔ right: " if verdict == "right" else "✘ wrong: ", style="bold")
+        note.append(self.note, style="italic")
+        self.update(Group(line, Padding(note, (0, 0, 0, 4))))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widgets import Static
 
 from course.content.models import Module
@@ -26,13 +28,29 @@ def mastery_bar(mastery: float) -> Text:
     return bar
 
 
-class ModuleCard(Static):
-    """Drawn as text rather than composed of widgets: Home appears faster."""
+class ModuleCard(Static, can_focus=True):
+    """One focusable block of text rather than a list widget: Home appears noticeably faster."""
 
-    DEFAULT_CSS = "ModuleCard { height: auto; padding: 0 1; }"
+    DEFAULT_CSS = "ModuleCard { height: auto; padding: 0 1; margin-bottom: 1; }"
 
-    def __init__(self, module: Module, progress: ModuleProgress):
-        super().__init__()
+    class Chosen(Message):
+        """The learner pressed enter on the card or clicked it."""
+
+        def __init__(self, module: Module):
+            super().__init__()
+            self.module = module
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.focus()
+        self.post_message(self.Chosen(self.module))
+
+    def key_enter(self, event: events.Key) -> None:
+        event.stop()
+        self.post_message(self.Chosen(self.module))
+
+    def __init__(self, module: Module, progress: ModuleProgress, **kwargs):
+        super().__init__(**kwargs)
         self.module = module
         self.update_progress(progress)
 
@@ -40,6 +58,7 @@ class ModuleCard(Static):
         self.progress = progress
         text = Text()
         text.append(self.module.title, style="bold")
+        text.append(f"  {self.module.summary.strip().splitlines()[0]}", style="italic")
         text.append("\n")
         text.append_text(mastery_bar(progress.mastery))
         text.append("\n")
