@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
 from typing import TextIO
 
 from course.content.generated import format_number
@@ -82,4 +83,4 @@ def _summary(run: QuizRun, out: TextIO, ended_early: bool) -> None:
     if run.missed:
         out.write("Missed:\n")
         for question in run.missed:
-            out.write(f"  - {question.id}: {question.stem.strip().splitlines()[0][:90]}\n")
+            out.write(f"  - {question.id}: {shorten(question.stem, 90, placeholder=' …')}\n")

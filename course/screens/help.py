@@ -37,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(key, what)
             table.add_row("", "")
         with VerticalScroll(id="help"):
-            yield Label("Keys", classes="screen-title")
+            yield Label("Keys  (escape closes this)", classes="screen-title")
             yield Static(table)
             yield Label("The mouse works too: click options, buttons and list rows.", classes="hint")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,12 +30,13 @@ class SummaryScreen(Screen):
         with VerticalScroll(id="summary"):
             percent = f" ({run.score / run.asked:.0%})" if run.asked else ""
             yield Label(f"You scored {run.score} of {run.asked}{percent}", id="score", classes="screen-title")
-            if run.asked < len(run.questions):
-                yield Label(f"{len(run.questions) - run.asked} question(s) left unanswered.")
+            left = len(run.questions) - run.asked
+            if left:
+                yield Label(f"{left} question{'s' if left != 1 else ''} left unanswered.")
             text = Text()
             for question, _, ok in run.results:
                 text.append("✔ " if ok else "✘ ", style="bold green" if ok else "bold red")
-                text.append(question.stem.strip().splitlines()[0][:100] + "\n")
+                text.append(shorten(question.stem, 110, placeholder=" …") + "\n")
                 if not ok:
                     text.append(f"    answer: {answer_text(question)}\n", style="dim")
             yield Static(text, id="results")
