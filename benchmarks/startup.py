@@ -68,10 +68,18 @@ def main() -> int:
         for _ in range(RUNS):
             bare.append(measure(BARE, home))
             ours.append(measure(COLDSTART, home))
+        # The first start after installing (or editing a pack) reads and checks the YAML
+        # and fills the pack cache; later starts read the cache.
+        first = []
+        for _ in range(5):
+            with tempfile.TemporaryDirectory() as fresh:
+                first.append(measure(COLDSTART, fresh))
     b, o = statistics.median(bare), statistics.median(ours)
     ratio = o / b
     print(f"bare Textual app   median {b * 1000:7.1f} ms  (min {min(bare) * 1000:.1f})")
     print(f"coldstart Home     median {o * 1000:7.1f} ms  (min {min(ours) * 1000:.1f})")
+    print(f"  first start, no pack cache yet: median {statistics.median(first) * 1000:.1f} ms "
+          f"(ratio {statistics.median(first) / b:.2f}, not the target)")
     print(f"ratio {ratio:.2f} (target <= {TARGET}) {'PASS' if ratio <= TARGET else 'FAIL'}")
     return 0 if ratio <= TARGET else 1
 

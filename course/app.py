@@ -82,8 +82,7 @@ class CourseApp(App):
         from course.quiz.engine import QuizRun
         from course.screens.quiz import QuizScreen
 
-        missed = [q for q in run.missed]
-        self.switch_screen(QuizScreen(QuizRun(missed, self.store, "practice", run.module_ids)))
+        self.switch_screen(QuizScreen(QuizRun(run.missed, self.store, "practice", run.module_ids)))
 
     def show_summary(self, run: QuizRun) -> None:
         from course.screens.summary import SummaryScreen

@@ -245,7 +245,7 @@ def cmd_quiz_plain(args) -> int:
             what = "questions you got wrong" if args.only_wrong else "questions"
             print(f"There are no {what} to ask here.")
             return EXIT_OK
-        run = QuizRun(questions, store, mode="plain", module_ids=args.module or [])
+        run = QuizRun(questions, store, mode="practice", module_ids=args.module or [])
         ask_all(run, sys.stdin, sys.stdout)
         return EXIT_OK
     finally:

@@ -241,3 +241,24 @@ async def test_small_terminal_stays_usable(minimal_pack):
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.run.index == 1
+
+
+async def test_clicking_a_module_card_opens_it(minimal_pack):
+    app = make_app(minimal_pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#module-demo")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleScreen)
+        assert app.screen.module.id == "demo"
+
+
+async def test_start_straight_into_a_quiz(minimal_pack):
+    """What `coldstart quiz --module demo --count 3` opens."""
+    app = make_app(minimal_pack, start_quiz={"modules": ["demo"], "count": 3, "only_wrong": False})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert len(app.screen.run.questions) == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

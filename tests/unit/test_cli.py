@@ -69,6 +69,14 @@ def test_plain_quiz_records_answers_and_reasks_invalid(capsys, monkeypatch, mini
     assert "Score:" in out and "Source: https://" in out
     code, out, _ = run(capsys, PACK + ["modules", "--json"])
     assert json.loads(out)[0]["progress"]["answered"] == 2
+    from course.store import open_store
+
+    store = open_store()
+    answers = store.answers("demo")
+    (session,) = store.sessions()
+    store.close()
+    assert all(a.correct and a.mode == "practice" and a.session_id == session.session_id for a in answers)
+    assert (session.asked, session.correct, session.finished is not None) == (2, 2, True)
 
 
 def test_plain_quiz_end_of_input_scores_what_was_answered(capsys, monkeypatch):
