@@ -121,6 +121,8 @@ class ChoiceList(Vertical, can_focus=True):
         self.choose_index(index)
 
     def action_submit(self) -> None:
+        if not self.multiple and not self.chosen and self.verdicts is None:
+            self.choose_index(self.cursor)  # enter on a single-choice row picks that row
         self.post_message(self.Submitted(self, sorted(self.chosen)))
 
     def on_choice_list_row_clicked(self, message: RowClicked) -> None:

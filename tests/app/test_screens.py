@@ -262,3 +262,18 @@ async def test_start_straight_into_a_quiz(minimal_pack):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_arrows_then_enter_answers_a_single_choice(minimal_pack):
+    from course.quiz.engine import QuizRun
+
+    store = MemoryStore()
+    app = make_app(minimal_pack, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(QuizScreen(QuizRun([minimal_pack.question("demo-timeout")], store)))
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.screen.revealed
+        assert store.answers()[0].choice == [2] and not store.answers()[0].correct
