@@ -21,6 +21,16 @@ def make_app(pack, store=None, **kwargs):
     return CourseApp(pack, store or MemoryStore(), seed=3, **kwargs)
 
 
+async def ask_one(pilot, question_id: str, **run_kwargs) -> None:
+    """Open a quiz of just this question on top of Home."""
+    from course.quiz.engine import QuizRun
+
+    app = pilot.app
+    await pilot.pause()
+    app.push_screen(QuizScreen(QuizRun([app.pack.question(question_id)], app.store, **run_kwargs)))
+    await pilot.pause()
+
+
 async def answer_current(pilot, right: bool = True):
     screen = pilot.app.screen
     question = screen.run.current
@@ -107,14 +117,10 @@ async def test_practice_quiz_end_to_end(minimal_pack):
 
 
 async def test_multiple_response_must_pick_the_right_count(minimal_pack):
-    from course.quiz.engine import QuizRun
-
     store = MemoryStore()
     app = make_app(minimal_pack, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.push_screen(QuizScreen(QuizRun([minimal_pack.question("demo-multi")], store, module_ids=["demo"])))
-        await pilot.pause()
+        await ask_one(pilot, "demo-multi", module_ids=["demo"])
         await pilot.press("1", "enter")
         await pilot.pause()
         assert not app.screen.revealed and store.answers() == []
@@ -125,15 +131,12 @@ async def test_multiple_response_must_pick_the_right_count(minimal_pack):
 
 
 async def test_mouse_click_chooses_an_option(minimal_pack):
-    from course.quiz.engine import QuizRun
     from course.widgets.choices import ChoiceRow
 
     store = MemoryStore()
     app = make_app(minimal_pack, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.push_screen(QuizScreen(QuizRun([minimal_pack.question("demo-timeout")], store)))
-        await pilot.pause()
+        await ask_one(pilot, "demo-timeout")
         rows = list(app.screen.query(ChoiceRow))
         await pilot.click(rows[1])
         await pilot.pause()
@@ -141,14 +144,10 @@ async def test_mouse_click_chooses_an_option(minimal_pack):
 
 
 async def test_numeric_rejects_text_then_accepts(minimal_pack):
-    from course.quiz.engine import QuizRun
-
     store = MemoryStore()
     app = make_app(minimal_pack, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.push_screen(QuizScreen(QuizRun([minimal_pack.question("demo-num")], store)))
-        await pilot.pause()
+        await ask_one(pilot, "demo-num")
         await pilot.press("a", "b", "enter")
         await pilot.pause()
         assert not app.screen.revealed
@@ -265,14 +264,10 @@ async def test_start_straight_into_a_quiz(minimal_pack):
 
 
 async def test_arrows_then_enter_answers_a_single_choice(minimal_pack):
-    from course.quiz.engine import QuizRun
-
     store = MemoryStore()
     app = make_app(minimal_pack, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.push_screen(QuizScreen(QuizRun([minimal_pack.question("demo-timeout")], store)))
-        await pilot.pause()
+        await ask_one(pilot, "demo-timeout")
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert app.screen.revealed
