@@ -1,0 +1,77 @@
+"""A simulated AWS account: its id, Region, clock and the state of every service in it."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from course.sim.clock import Clock
+
+#: boto3 service name → "module:Class" of its model; loaded on first use.
+SERVICES: dict[str, str] = {
+    "lambda": "course.sim.awslambda.models:LambdaService",
+}
+
+
+class Account:
+    def __init__(self, account_id: str = "123456789012", region: str = "us-east-1", clock: Clock | None = None):
+        self.account_id = account_id
+        self.region = region
+        self.clock = clock or Clock()
+        self._services: dict[str, Any] = {}
+        self._clients: dict[str, Any] = {}
+        self.stacks: dict[str, Any] = {}
+
+    def service(self, name: str):
+        """The model of service ``name`` in this account, created on first use."""
+        model = self._services.get(name)
+        if model is None:
+            target = SERVICES.get(name)
+            if target is None:
+                raise KeyError(f"the simulator has no '{name}' service; it models: {', '.join(sorted(SERVICES))}")
+            module_name, class_name = target.split(":")
+            model = getattr(importlib.import_module(module_name), class_name)(self)
+            self._services[name] = model
+        return model
+
+    def call(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer one API call the way the bridge and scenarios use it: raises AwsError on failure."""
+        return self.service(service).call(operation, params)
+
+    def client(self, service: str):
+        """A real botocore client whose every call this account answers, in process."""
+        client = self._clients.get(service)
+        if client is None:
+            from course.sim.bridge import make_client
+
+            client = self._clients[service] = make_client(self, service)
+        return client
+
+    def deploy(self, template: str | Path, *, parameters: dict[str, str] | None = None,
+               stack_name: str = "coldstart", base_dir: Path | None = None):
+        """Create a stack's resources; raises TemplateError with every file:line:col problem."""
+        from course.sim.template import deploy
+
+        stack = deploy(self, template, parameters=parameters or {}, stack_name=stack_name, base_dir=base_dir)
+        self.stacks[stack_name] = stack
+        return stack
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
+
+    def reset(self) -> None:
+        """Forget every resource (the clock keeps running)."""
+        self.close()
+        self._services.clear()
+        self.stacks.clear()
+
+    def close(self) -> None:
+        for model in self._services.values():
+            model.close()
+
+    def __enter__(self) -> "Account":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
