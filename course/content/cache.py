@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from course import __version__
-from course.content.formula import compile_formula
+from course.content.formula import deferred_formula
 from course.content.problems import LoadResult
 from course.content.models import (
     Distractor,
@@ -151,16 +151,16 @@ def _decode_question(data: dict) -> Question:
     fields["tolerance"] = Tolerance(**data["tolerance"])
     gen = data.get("generator")
     if gen is not None:
-        # Formulas were checked when the pack was loaded; recompiling them is cheap.
+        # Formulas were checked when the pack was loaded; they compile again on first use.
         params = [Param(**p) for p in gen["params"]]
         declared = {p.name for p in params}
         lets = []
         for name, text in gen["let"]:
-            lets.append((name, compile_formula(text, frozenset(declared))))
+            lets.append((name, deferred_formula(text, frozenset(declared))))
             declared.add(name)
-        answer = compile_formula(gen["answer"], frozenset(declared))
+        answer = deferred_formula(gen["answer"], frozenset(declared))
         declared.add("answer")
-        distractors = [Distractor(compile_formula(text, frozenset(declared)), explain)
+        distractors = [Distractor(deferred_formula(text, frozenset(declared)), explain)
                        for text, explain in gen["distractors"]]
         fields["generator"] = Generator(params, lets, answer, gen["answer_format"], distractors)
     return Question(**fields)

@@ -98,6 +98,19 @@ class Formula:
         return result
 
 
+def deferred_formula(text: str, declared: frozenset[str]) -> Formula:
+    """A formula already checked (e.g. read back from the pack cache), compiled on first use:
+    most families are never drawn in a session, and compiling all of them slows the start."""
+    compiled: list[Formula] = []
+
+    def run(env):
+        if not compiled:
+            compiled.append(compile_formula(text, declared))
+        return compiled[0].run(env)
+
+    return Formula(text, None, frozenset(), run)
+
+
 def compile_formula(text: str, declared: set[str] | frozenset[str]) -> Formula:
     """Parse and check a formula; every name it uses must be in ``declared``."""
     if not isinstance(text, str) or not text.strip():

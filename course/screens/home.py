@@ -9,14 +9,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from course.quiz.progress import pack_progress
-from course.widgets.module_card import ModuleCard
+from course.widgets.module_map import ModuleMap
 
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open_module", "Open", show=True),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
         Binding("l", "read", "Read"),
         Binding("z", "quiz", "Quiz"),
         Binding("w", "mistakes", "My mistakes", show=False),
@@ -31,21 +28,16 @@ class HomeScreen(Screen):
         yield Static(id="continue")
         count = len(pack.modules)
         yield Label(f"{pack.info.title} · {count} module{'s' if count != 1 else ''}", id="course-title")
-        # Cards sit straight on the scrolling screen: a list widget would double the time
-        # Home takes to appear, and the course has only a handful of modules.
-        for m in pack.modules:
-            yield ModuleCard(m, progress[m.id], id=f"module-{m.id}")
+        yield ModuleMap(pack.modules, progress, id="modules")
         yield Footer()
 
-    AUTO_FOCUS = "ModuleCard"
+    AUTO_FOCUS = "#modules"
 
     def on_mount(self) -> None:
         self._show_continue()
 
     def on_screen_resume(self) -> None:
-        progress = pack_progress(self.app.pack, self.app.store)
-        for card in self.query(ModuleCard):
-            card.update_progress(progress[card.module.id])
+        self.query_one(ModuleMap).update_progress(pack_progress(self.app.pack, self.app.store))
         self._show_continue()
 
     def _show_continue(self) -> None:
@@ -56,23 +48,11 @@ class HomeScreen(Screen):
 
     @property
     def highlighted(self):
-        focused = self.focused
-        return focused.module if isinstance(focused, ModuleCard) else None
+        return self.query_one(ModuleMap).highlighted
 
-    def action_move(self, delta: int) -> None:
-        cards = list(self.query(ModuleCard))
-        if not cards:
-            return
-        index = cards.index(self.focused) if self.focused in cards else -delta
-        cards[max(0, min(len(cards) - 1, index + delta))].focus()
-
-    def on_module_card_chosen(self, message: ModuleCard.Chosen) -> None:
+    def on_module_map_chosen(self, message: ModuleMap.Chosen) -> None:
         message.stop()
         self.app.open_module(message.module.id)
-
-    def action_open_module(self) -> None:
-        if self.highlighted:
-            self.app.open_module(self.highlighted.id)
 
     def action_read(self) -> None:
         if self.highlighted:

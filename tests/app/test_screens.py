@@ -245,7 +245,7 @@ async def test_small_terminal_stays_usable(minimal_pack):
 async def test_clicking_a_module_card_opens_it(minimal_pack):
     app = make_app(minimal_pack)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#module-demo")
+        await pilot.click("#modules", offset=(5, 1))
         await pilot.pause()
         assert isinstance(app.screen, ModuleScreen)
         assert app.screen.module.id == "demo"
@@ -272,3 +272,22 @@ async def test_arrows_then_enter_answers_a_single_choice(minimal_pack):
         await pilot.pause()
         assert app.screen.revealed
         assert store.answers()[0].choice == [2] and not store.answers()[0].correct
+
+
+async def test_moving_through_the_course_map(private_home):
+    from course.content import load_pack
+    from tests.conftest import ROOT
+
+    pack = load_pack(ROOT).pack
+    app = make_app(pack)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down", "j", "up")
+        await pilot.pause()
+        assert app.screen.highlighted.id == pack.modules[2].id
+        await pilot.press("end", "down", "down", "down", "down", "down", "down", "down", "down", "down")
+        await pilot.pause()
+        assert app.screen.highlighted.id == pack.modules[-1].id
+        assert app.screen.scroll_offset.y > 0  # the last module was scrolled into view
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleScreen) and app.screen.module.id == pack.modules[-1].id
