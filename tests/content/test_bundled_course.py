@@ -154,3 +154,10 @@ def test_no_outdated_figure_is_taught_as_current(pack):
             for s in lesson.sections:
                 for fact in s.facts:
                     assert "256 KB" not in fact.value or "before" in fact.value.lower(), (lesson.id, fact.label)
+
+
+def test_the_course_has_generated_families_wherever_numbers_matter(pack):
+    families = [q for q in all_questions(pack) if q.generator]
+    assert len(families) >= 12
+    for module_id in ("lambda", "dynamodb", "api-gateway", "step-functions", "cognito"):
+        assert any(q.module_id == module_id for q in families), module_id
