@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .api import SCHEMA_VERSION, AnswerRecord, Position, ProgressStore, SectionRead, SessionRecord
+from .api import SCHEMA_VERSION, AnswerRecord, AttemptRecord, Position, ProgressStore, SectionRead, SessionRecord
 from .errors import StoreError
 from .memory import MemoryStore
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SCHEMA_VERSION",
     "AnswerRecord",
+    "AttemptRecord",
     "MemoryStore",
     "Position",
     "ProgressStore",

@@ -59,6 +59,20 @@ class SectionRead:
     timestamp: float = field(default=0.0, compare=False)
 
 
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One run of an exercise's checks."""
+
+    exercise_id: str
+    module_id: str
+    passed: bool
+    checks_passed: int
+    checks_total: int
+    timestamp: float
+    #: The template or files could not be used at all (no check ran).
+    invalid: bool = False
+
+
 class ProgressStore(Protocol):
     #: Messages for the learner about the store itself (e.g. a corrupt file moved aside).
     notices: list[str]
@@ -76,6 +90,10 @@ class ProgressStore(Protocol):
     def finish_session(self, session_id: str, asked: int, correct: int) -> None: ...
 
     def sessions(self) -> list[SessionRecord]: ...
+
+    def record_attempt(self, attempt: AttemptRecord) -> None: ...
+
+    def attempts(self, exercise_id: str | None = None) -> list[AttemptRecord]: ...
 
     def set_position(self, position: Position) -> None: ...
 

@@ -24,6 +24,7 @@ SEGMENT_SIZE = 1000
 SECTIONS = "sections"
 SESSIONS = "sessions"
 POSITION = "position"
+ATTEMPTS = "attempts"
 ANSWERS = "answers"
 
 SEGMENT_PATTERN = re.compile(r"answers-(\d{6,})\.json")
@@ -34,6 +35,7 @@ META_TABLES: dict[str, tuple[Mapping[str, Any], str]] = {
     SECTIONS: (records.SECTION_FIELDS, "a section read"),
     SESSIONS: (records.SESSION_FIELDS, "a session"),
     POSITION: (records.POSITION_FIELDS, "the position"),
+    ATTEMPTS: (records.ATTEMPT_FIELDS, "an exercise attempt"),
 }
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import records
-from .api import AnswerRecord, Position, SectionRead, SessionRecord
+from .api import AnswerRecord, AttemptRecord, Position, SectionRead, SessionRecord
 from .errors import StoreError
 
 
@@ -27,6 +27,7 @@ class MemoryStore:
         self._sections: list[dict[str, Any]] = []
         self._answers: list[dict[str, Any]] = []
         self._sessions: list[dict[str, Any]] = []
+        self._attempts: list[dict[str, Any]] = []
         self._position: dict[str, Any] | None = None
         self._guard = threading.RLock()
         self._closed = False
@@ -89,6 +90,16 @@ class MemoryStore:
         with self._open():
             return [records.session_from_doc(d) for d in self._sessions]
 
+    def record_attempt(self, attempt: AttemptRecord) -> None:
+        doc = records.attempt_to_doc(attempt)
+        with self._open():
+            self._attempts.append(doc)
+
+    def attempts(self, exercise_id: str | None = None) -> list[AttemptRecord]:
+        with self._open():
+            return [records.attempt_from_doc(d) for d in self._attempts
+                    if exercise_id is None or d["exercise_id"] == exercise_id]
+
     def set_position(self, position: Position) -> None:
         doc = records.position_to_doc(position)
         with self._open():
@@ -104,10 +115,12 @@ class MemoryStore:
                 self._sections.clear()
                 self._answers.clear()
                 self._sessions.clear()
+                self._attempts.clear()
                 self._position = None
                 return
             self._sections = [d for d in self._sections if d["module_id"] != module_id]
             self._answers = [d for d in self._answers if d["module_id"] != module_id]
+            self._attempts = [d for d in self._attempts if d["module_id"] != module_id]
             self._sessions = [d for d in self._sessions if not records.session_only_covers(d, module_id)]
             if self._position is not None and self._position["module_id"] == module_id:
                 self._position = None

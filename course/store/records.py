@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .api import AnswerRecord, Position, SectionRead, SessionRecord
+from .api import AnswerRecord, AttemptRecord, Position, SectionRead, SessionRecord
 
 Check = Callable[[Any], bool]
 
@@ -74,6 +74,16 @@ SESSION_FIELDS: dict[str, tuple[Check, bool]] = {
     "finished": (_optional(_is_number), False),
     "asked": (_is_int, False),
     "correct": (_is_int, False),
+}
+
+ATTEMPT_FIELDS: dict[str, tuple[Check, bool]] = {
+    "exercise_id": (_is_str, True),
+    "module_id": (_is_str, True),
+    "passed": (_is_bool, True),
+    "checks_passed": (_is_int, True),
+    "checks_total": (_is_int, True),
+    "timestamp": (_is_number, True),
+    "invalid": (_is_bool, False),
 }
 
 POSITION_FIELDS: dict[str, tuple[Check, bool]] = {
@@ -145,6 +155,14 @@ def position_to_doc(position: Position) -> dict[str, Any]:
 
 def position_from_doc(doc: Mapping[str, Any]) -> Position:
     return _record(Position, doc, POSITION_FIELDS)
+
+
+def attempt_to_doc(attempt: AttemptRecord) -> dict[str, Any]:
+    return _document(attempt, ATTEMPT_FIELDS, "exercise attempt")
+
+
+def attempt_from_doc(doc: Mapping[str, Any]) -> AttemptRecord:
+    return _record(AttemptRecord, doc, ATTEMPT_FIELDS)
 
 
 def section_to_doc(section: SectionRead) -> dict[str, Any]:

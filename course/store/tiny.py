@@ -21,7 +21,7 @@ from tinydb import TinyDB, where
 from tinydb.table import Document, Table
 
 from . import layout, records
-from .api import AnswerRecord, Position, SectionRead, SessionRecord
+from .api import AnswerRecord, AttemptRecord, Position, SectionRead, SessionRecord
 from .errors import StoreError
 from .files import fsync_directory, remove_stale_temp_files
 from .lock import FileLock
@@ -190,6 +190,19 @@ class TinyStore:
             docs = self._meta(layout.SESSIONS).all()
             return [records.session_from_doc(doc) for doc in _in_order(docs)]
 
+    # -- exercise attempts --------------------------------------------------
+
+    def record_attempt(self, attempt: AttemptRecord) -> None:
+        doc = records.attempt_to_doc(attempt)
+        with self._op():
+            self._meta(layout.ATTEMPTS).insert(doc)
+
+    def attempts(self, exercise_id: str | None = None) -> list[AttemptRecord]:
+        with self._op():
+            table = self._meta(layout.ATTEMPTS)
+            docs = table.all() if exercise_id is None else table.search(where("exercise_id") == exercise_id)
+            return [records.attempt_from_doc(doc) for doc in _in_order(docs)]
+
     # -- position -----------------------------------------------------------
 
     def set_position(self, position: Position) -> None:
@@ -246,6 +259,9 @@ class TinyStore:
         sections = self._meta(layout.SECTIONS)
         if sections.contains(in_module):
             sections.remove(in_module)
+        attempts = self._meta(layout.ATTEMPTS)
+        if attempts.contains(in_module):
+            attempts.remove(in_module)
         sessions = self._meta(layout.SESSIONS)
         own = sessions.search(_SessionOnly(module_id))
         if own:

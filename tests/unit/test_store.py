@@ -612,3 +612,28 @@ def test_two_processes_never_lose_each_others_updates(tmp_path):
             assert sum(s.module_ids == [tag] for s in store.sessions()) == len(range(0, count, 10))
         order = "".join(a.module_id for a in answers)
         assert "ab" in order and "ba" in order, "the writers did not overlap, so locking went untested"
+
+
+def test_exercise_attempts_round_trip_and_reset_by_module(store):
+    from course.store import AttemptRecord
+
+    first = AttemptRecord("lambda-right-size", "lambda", False, 1, 3, 10.0)
+    second = AttemptRecord("lambda-right-size", "lambda", True, 3, 3, 20.0)
+    other = AttemptRecord("ddb-keys", "dynamodb", False, 0, 0, 30.0, invalid=True)
+    for attempt in (first, second, other):
+        store.record_attempt(attempt)
+    assert store.attempts("lambda-right-size") == [first, second]
+    assert store.attempts() == [first, second, other]
+    store.reset("lambda")
+    assert store.attempts() == [other]
+    store.reset()
+    assert store.attempts() == []
+
+
+def test_attempts_survive_reopening(tmp_path):
+    from course.store import AttemptRecord, TinyStore
+
+    with TinyStore(tmp_path / "p") as store:
+        store.record_attempt(AttemptRecord("x", "lambda", True, 2, 2, 1.0))
+    with TinyStore(tmp_path / "p") as store:
+        assert [a.passed for a in store.attempts("x")] == [True]
