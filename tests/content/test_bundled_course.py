@@ -161,3 +161,10 @@ def test_the_course_has_generated_families_wherever_numbers_matter(pack):
     assert len(families) >= 12
     for module_id in ("lambda", "dynamodb", "api-gateway", "step-functions", "cognito"):
         assert any(q.module_id == module_id for q in families), module_id
+
+
+def test_multiple_response_answers_are_not_always_the_first_options(pack):
+    for module in pack.modules:
+        multiple = [q for q in module.questions if q.type == "multiple"]
+        leading = [q.id for q in multiple if correct_indexes(q) == list(range(q.choose))]
+        assert len(leading) <= len(multiple) / 2, (module.id, leading)
