@@ -46,7 +46,30 @@ def build_parser() -> argparse.ArgumentParser:
     reset = progress_sub.add_parser("reset", help="forget progress (all, or one module)")
     reset.add_argument("--module", metavar="ID", help="only this module")
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _add_exercise_commands(sub)
     return parser
+
+
+def _add_exercise_commands(sub) -> None:
+    exercises = sub.add_parser("exercises", help="list the hands-on exercises with your status")
+    exercises.add_argument("--json", action="store_true", help="machine-readable output")
+
+    exercise = sub.add_parser("exercise", help="work on a hands-on exercise")
+    exercise_sub = exercise.add_subparsers(dest="exercise_command", metavar="ACTION", required=True)
+    start = exercise_sub.add_parser("start", help="copy an exercise's starter files into a workspace folder")
+    start.add_argument("id", metavar="ID", help="exercise id (see 'coldstart exercises')")
+    start.add_argument("--workspace", metavar="DIR", type=Path, help="where to put the files (default: your data folder)")
+    start.add_argument("--force", action="store_true", help="put the starter files back over your changes")
+
+    check = sub.add_parser("check", help="run an exercise's checks against your workspace")
+    check.add_argument("id", metavar="ID", help="exercise id")
+    check.add_argument("--workspace", metavar="DIR", type=Path, help="the workspace to check (default: your data folder)")
+    check.add_argument("--json", action="store_true", help="machine-readable report")
+
+    dev = sub.add_parser("dev", help="tools for pack authors")
+    dev_sub = dev.add_subparsers(dest="dev_command", metavar="ACTION", required=True)
+    dev_check = dev_sub.add_parser("check", help="validate a pack; every starter must fail and every solution pass")
+    dev_check.add_argument("pack", nargs="?", type=Path, metavar="PACK_DIR", help="pack folder (default: the bundled course)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args.packs)
         if args.command == "quiz" and not args.plain:
             return _run_app(args, quiz=True)
-        handler = {"modules": cmd_modules, "quiz": cmd_quiz_plain, "progress": cmd_progress}[args.command]
+        handler = {"modules": cmd_modules, "quiz": cmd_quiz_plain, "progress": cmd_progress,
+                   "exercises": cmd_exercises, "exercise": cmd_exercise_start, "check": cmd_check,
+                   "dev": cmd_dev_check}[args.command]
         return handler(args)
     except CliError as exc:
         print(f"coldstart: {exc}", file=sys.stderr)
@@ -250,3 +275,113 @@ def cmd_quiz_plain(args) -> int:
         return EXIT_OK
     finally:
         store.close()
+
+
+def _exercises(args):
+    """The pack's exercises; an exercise with problems is left out and the learner told once."""
+    from course.content.exercises import load_exercises
+    from course.paths import bundled_pack_dir
+
+    root = args.pack or bundled_pack_dir()
+    exercises, problems = load_exercises(root)
+    if problems:
+        broken = sorted({Path(p.mark.file).parent.name for p in problems})
+        print(f"coldstart: {len(broken)} exercise{'s' if len(broken) != 1 else ''} left out because of problems "
+              f"({', '.join(broken)}); run 'coldstart dev check {root}' to see them", file=sys.stderr)
+    return exercises, root
+
+
+def _exercise(args):
+    from course.content.problems import did_you_mean
+
+    exercises, root = _exercises(args)
+    for exercise in exercises:
+        if exercise.id == args.id:
+            return exercise
+    known = [e.id for e in exercises]
+    listing = f"; exercises: {', '.join(known)}" if known else "; this pack has no exercises"
+    raise CliError(f"no exercise '{args.id}'{did_you_mean(args.id, known)}{listing}", EXIT_USAGE)
+
+
+def _workspace(args, exercise_id: str) -> Path:
+    from course.paths import data_dir
+
+    return getattr(args, "workspace", None) or data_dir() / "workspaces" / exercise_id
+
+
+def cmd_exercises(args) -> int:
+    from course.grading.workspace import workspace_status
+
+    exercises, _ = _exercises(args)
+    rows = [{"id": e.id, "title": e.title, "module": e.module, "difficulty": e.difficulty,
+             "checks": len(e.checks), "status": workspace_status(_workspace(args, e.id))} for e in exercises]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("This pack has no exercises yet.")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Exercises", title_justify="left")
+    for column in ("id", "exercise", "module", "difficulty", "status"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["module"], row["difficulty"], row["status"])
+    Console().print(table)
+    return EXIT_OK
+
+
+def cmd_exercise_start(args) -> int:
+    from course.grading.workspace import WorkspaceExists, start_workspace
+
+    exercise = _exercise(args)
+    try:
+        path = start_workspace(exercise, _workspace(args, exercise.id), force=args.force)
+    except WorkspaceExists as exc:
+        raise CliError(str(exc)) from None
+    print(path)
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from course.grading.runner import grade
+    from course.grading.workspace import write_result
+
+    exercise = _exercise(args)
+    workspace = _workspace(args, exercise.id)
+    if not workspace.is_dir():
+        raise CliError(f"no workspace at {workspace}; run 'coldstart exercise start {exercise.id}' first", EXIT_USAGE)
+    report = grade(exercise, workspace)
+    write_result(report, workspace)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.text())
+    return report.exit_code
+
+
+def cmd_dev_check(args) -> int:
+    from course.content import load_pack
+    from course.grading.devcheck import dev_check
+    from course.paths import bundled_pack_dir
+
+    root = args.pack or bundled_pack_dir()
+    result = load_pack(root)
+    for problem in result.problems:
+        print(problem)
+    modules = [m.id for m in result.pack.modules] if result.pack is not None else None
+    violations = dev_check(root, modules)
+    for violation in violations:
+        print(violation)
+        if violation.detail:  # an internal error: authors need the traceback, learners never see it
+            print("    " + violation.detail.rstrip().replace("\n", "\n    "))
+    count = len(result.problems) + len(violations)
+    if count:
+        print(f"{root}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_FAIL
+    from course.content.exercises import load_exercises
+
+    exercises, _ = load_exercises(root, modules)
+    checks = sum(len(e.checks) for e in exercises)
+    print(f"{root}: ok — {len(exercises)} exercise{'s' if len(exercises) != 1 else ''}, {checks} checks; "
+          "every starter fails and every solution passes")
+    return EXIT_OK
