@@ -32,6 +32,7 @@ class CourseApp(App):
         self.store = store
         self.rng = random.Random(seed)
         self._start_quiz = start_quiz
+        self._exercises: list | None = None
 
     def get_default_screen(self):
         from course.screens.home import HomeScreen
@@ -67,6 +68,29 @@ class CourseApp(App):
                     return self.open_lesson(lesson.id, section.id)
         if module.lessons:
             self.open_lesson(module.lessons[0].id)
+
+    @property
+    def exercises(self) -> list:
+        """The pack's exercises, read when first needed (start-up never pays for them)."""
+        if self._exercises is None:
+            from course.content.exercises import load_exercises
+
+            self._exercises, _problems = load_exercises(self.pack.root, [m.id for m in self.pack.modules])
+        return self._exercises
+
+    def exercises_for(self, module_id: str) -> list:
+        return [e for e in self.exercises if e.module == module_id]
+
+    def open_exercise(self, exercise_id: str) -> None:
+        from course.grading.workspace import start_workspace
+        from course.paths import data_dir
+        from course.screens.exercise import ExerciseScreen
+
+        exercise = next(e for e in self.exercises if e.id == exercise_id)
+        workspace = data_dir() / "workspaces" / exercise.id
+        if not workspace.is_dir() or not any(workspace.iterdir()):
+            start_workspace(exercise, workspace)
+        self.push_screen(ExerciseScreen(exercise, workspace))
 
     def start_quiz(self, module_ids: list[str], count: int = 10, only_wrong: bool = False) -> None:
         from course.quiz.engine import QuizRun, select_questions

@@ -310,11 +310,16 @@ def _workspace(args, exercise_id: str) -> Path:
 
 
 def cmd_exercises(args) -> int:
-    from course.grading.workspace import workspace_status
+    from course.attempts import exercise_status
 
     exercises, _ = _exercises(args)
-    rows = [{"id": e.id, "title": e.title, "module": e.module, "difficulty": e.difficulty,
-             "checks": len(e.checks), "status": workspace_status(_workspace(args, e.id))} for e in exercises]
+    store = _store()
+    try:
+        rows = [{"id": e.id, "title": e.title, "module": e.module, "difficulty": e.difficulty,
+                 "checks": len(e.checks), "status": exercise_status(store, e.id, _workspace(args, e.id))}
+                for e in exercises]
+    finally:
+        store.close()
     if args.json:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
@@ -355,6 +360,13 @@ def cmd_check(args) -> int:
         raise CliError(f"no workspace at {workspace}; run 'coldstart exercise start {exercise.id}' first", EXIT_USAGE)
     report = grade(exercise, workspace)
     write_result(report, workspace)
+    from course.attempts import record_attempt
+
+    store = _store()
+    try:
+        record_attempt(store, exercise, report)
+    finally:
+        store.close()
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.text())
     return report.exit_code
 

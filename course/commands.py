@@ -17,6 +17,9 @@ class CourseCommands(Provider):
                    "only questions you last answered wrong")
             for lesson in module.lessons:
                 yield f"Lesson: {lesson.title}", partial(app.open_lesson, lesson.id), module.title
+            for exercise in app.exercises_for(module.id):
+                yield f"Exercise: {exercise.title}", partial(app.open_exercise, exercise.id), \
+                    f"{module.title} · hands-on · {exercise.difficulty}"
         yield "Quiz: whole course", partial(app.start_quiz, []), "10 questions from every module"
         yield "Custom quiz…", partial(app.open_quiz_setup, []), "choose length, modules and mistakes only"
 

@@ -26,7 +26,7 @@ CHECK_FIELDS = ("id", "title", "steps", "expect", "hint", "docs")
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "deploy": ("template", "parameters"),
     "invoke": ("function", "qualifier", "event", "event_file", "invocation_type"),
-    "load": ("function", "qualifier", "rate_per_s", "duration_s", "handler_ms"),
+    "load": ("function", "qualifier", "rate_per_s", "duration_s", "handler_ms", "cpu_ms"),
     "advance": ("seconds",),
     "call": ("service", "operation", "params"),
     "drain": ("service",),
@@ -299,6 +299,9 @@ def _read_args(kind: str, node: MMap, path: str, ex: Exercise, ctx) -> dict[str,
             out["rate_per_s"] = _positive(a, "rate_per_s", 100_000)
             out["duration_s"] = _positive(a, "duration_s", 3_600)
             out["handler_ms"] = _positive(a, "handler_ms", 900_000, required=False)
+            out["cpu_ms"] = _positive(a, "cpu_ms", 900_000, required=False)
+            if out["handler_ms"] is not None and out["cpu_ms"] is not None:
+                a.error("cpu_ms", "give handler_ms (a fixed duration) or cpu_ms (CPU-bound work), not both")
     elif kind == "advance":
         out["seconds"] = a.number("seconds", low=0, high=366 * 86_400)
     elif kind == "call":

@@ -301,8 +301,13 @@ def _block_cut_short(text: str, error_mark):
     return block, first, indicator
 
 
-def load_text(text: str, name: str, problems: Problems):
-    """Parse one YAML document; syntax errors become problems and return BROKEN."""
+def load_text(text: str, name: str, problems: Problems, rewrite=None):
+    """Parse one YAML document; syntax errors become problems and return BROKEN.
+
+    ``rewrite(node, name, problems)``, when given, may replace nodes of the composed
+    tree before it is built: CloudFormation templates turn their short tags
+    (``!Ref X``) into the long forms there, keeping every position.
+    """
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -348,6 +353,8 @@ def load_text(text: str, name: str, problems: Problems):
     if node is None:
         return None
     try:
+        if rewrite is not None:
+            node = rewrite(node, name, problems)
         return _Builder(name, problems).build(node)
     except RecursionError:
         problems.add(Mark(name, 1, 1), "", "values are nested too deeply")

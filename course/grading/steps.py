@@ -28,10 +28,10 @@ class CheckBug(Exception):
 
 
 def _default_load(account, function: str, qualifier: str | None, rate_per_s: float, duration_s: float,
-                  handler_ms: float | None = None):
+                  handler_ms: float | None = None, cpu_ms: float | None = None):
     from course.sim.awslambda.scaling import run_load
 
-    return run_load(account, function, qualifier, rate_per_s, duration_s, handler_ms=handler_ms)
+    return run_load(account, function, qualifier, rate_per_s, duration_s, handler_ms=handler_ms, cpu_ms=cpu_ms)
 
 
 #: The Lambda load scenario, behind one name so a different scaling model can stand in for it.
@@ -112,8 +112,9 @@ class Scenario:
     def _load(self, step: Step, args: dict) -> Any:
         function = self.function(args["function"])
         try:
+            extra = {"cpu_ms": args["cpu_ms"]} if args.get("cpu_ms") is not None else {}
             report = LOAD_RUNNER(self.account, function, args.get("qualifier"), args["rate_per_s"],
-                                 args["duration_s"], handler_ms=args.get("handler_ms"))
+                                 args["duration_s"], handler_ms=args.get("handler_ms"), **extra)
         except AwsError as exc:
             raise StepFailed(f"the load could not run: {exc.code}: {exc.message}") from None
         return report.as_dict() if hasattr(report, "as_dict") else report

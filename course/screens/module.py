@@ -35,6 +35,11 @@ class ModuleScreen(Screen):
             yield Label("Lessons", classes="heading")
             yield ListView(*[ListItem(Label(self._lesson_line(l)), id=f"lesson-{l.id}") for l in m.lessons],
                            id="lessons")
+            exercises = self.app.exercises_for(m.id)
+            if exercises:
+                yield Label("Hands-on exercises", classes="heading")
+                yield ListView(*[ListItem(Label(self._exercise_line(e)), id=f"exercise-{e.id}") for e in exercises],
+                               id="exercises")
             with Horizontal(id="module-actions"):
                 yield Button(f"Quiz me ({len(m.questions)} questions)", id="quiz", variant="primary")
                 yield Button("Only my mistakes", id="mistakes")
@@ -46,16 +51,26 @@ class ModuleScreen(Screen):
         done = sum(1 for s in lesson.sections if (lesson.id, s.id) in read)
         return f"{lesson.title} — {done}/{len(lesson.sections)} sections read"
 
+    def _exercise_line(self, exercise) -> str:
+        from course.attempts import exercise_status
+
+        return f"{exercise.title} — {exercise.difficulty} — {exercise_status(self.app.store, exercise.id)}"
+
     def on_mount(self) -> None:
         self.query_one("#lessons", ListView).focus()
 
     def on_screen_resume(self) -> None:
         for lesson in self.module.lessons:
             self.query_one(f"#lesson-{lesson.id} Label", Label).update(self._lesson_line(lesson))
+        for exercise in self.app.exercises_for(self.module.id):
+            self.query_one(f"#exercise-{exercise.id} Label", Label).update(self._exercise_line(exercise))
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
-        self.app.open_lesson(event.item.id.removeprefix("lesson-"))
+        if event.item.id.startswith("exercise-"):
+            self.app.open_exercise(event.item.id.removeprefix("exercise-"))
+        else:
+            self.app.open_lesson(event.item.id.removeprefix("lesson-"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

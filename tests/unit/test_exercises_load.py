@@ -7,6 +7,8 @@ in order; paths are relative to ``tests/data/exercises/bad``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from course.content.exercises import load_exercises
@@ -77,7 +79,7 @@ def test_shorthands_and_automatic_step_names(tmp_path):
     assert steps[5].args == {"seconds": 90}
     assert steps[6].args == {"service": None} and steps[7].args == {"service": "lambda"}
     assert steps[8].args == {"function": "Hello", "qualifier": None, "rate_per_s": 50, "duration_s": 10,
-                             "handler_ms": None}
+                             "handler_ms": None, "cpu_ms": None}
     assert steps[9].args["params"] == {"FunctionName": "${stack.resources.Hello.physical_id}"}
     assert steps[10].args["parameters"] == {"Stage": "prod", "Size": "3", "Debug": "true"}
 
@@ -112,3 +114,20 @@ def test_loading_exercises_imports_neither_botocore_nor_textual():
     modules = imported_after(f"from course.content.exercises import load_exercises\nload_exercises({str(PACK)!r})")
     assert "jmespath" in modules
     assert not {m for m in modules if m.split(".")[0] in ("textual", "botocore", "boto3")}
+
+
+def test_a_load_takes_a_fixed_duration_or_cpu_work_not_both(tmp_path):
+    import shutil
+
+    from course.content.exercises import load_exercises
+
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(__file__).parent.parent / "data" / "exercises" / "pack", pack)
+    path = next((pack / "exercises").glob("*/exercise.yaml"))
+    text = path.read_text()
+    marker = "    steps:\n      - deploy\n"
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "      - load: {function: Hello, rate_per_s: 5, duration_s: 10, "
+                                                  "handler_ms: 100, cpu_ms: 100}\n", 1))
+    exercises, problems = load_exercises(pack)
+    assert any("give handler_ms (a fixed duration) or cpu_ms" in str(p) for p in problems), problems

@@ -48,6 +48,7 @@ GRACE_S = 0.25
 #: How often memory is sampled while a handler runs.
 SAMPLE_S = 0.01
 _WORKER = Path(__file__).with_name("worker.py")
+WORKER_NAME = str(_WORKER).encode()
 _HAS_PROC = os.path.exists("/proc/self/status")
 _PACKAGE_ROOT = Path(__file__).resolve().parents[3]
 # Go's names for signals: Lambda's "Runtime exited with error: signal: killed" comes from Go.
@@ -100,6 +101,7 @@ class Environment:
         self._dead = False
         self._closed = False
         self._peak_kb = 0
+        self._execd = False
         self._log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{uuid.uuid4().hex}"
         self._finalizer = None
 
@@ -196,6 +198,13 @@ class Environment:
         if self._proc is None:
             return 0, 0
         try:
+            if not self._execd:
+                # Between fork and exec the child still has the app's memory (Textual, boto3…):
+                # counting that would report, or even kill, a handler for the app's own size.
+                with open(f"/proc/{self._proc.pid}/cmdline", "rb") as cmdline:
+                    if WORKER_NAME not in cmdline.read():
+                        return 0, self._peak_kb
+                self._execd = True
             with open(f"/proc/{self._proc.pid}/status", "rb") as status:
                 text = status.read()
         except OSError:

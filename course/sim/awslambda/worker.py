@@ -80,6 +80,25 @@ class Channel:
 
 # ---------------------------------------------------------------- limits and patches
 
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this worker, in KB.
+
+    /proc's VmHWM starts afresh at exec; getrusage's ru_maxrss does not (Linux keeps it
+    across exec), so it would include the app's own memory from before the exec.
+    """
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    if resource is None:
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes
+
 def apply_limits(memory_mb, ephemeral_mb):
     """Address-space caps are only a net far above the limit: the parent enforces memory_mb by
     watching RSS, which is what Lambda meters. RLIMIT_FSIZE sizes /tmp (per file); with SIGXFSZ
@@ -372,9 +391,7 @@ def invoke(channel, config, handler, message):
         payload = _dumps(error)
     duration = (_perf() - started) * 1000
     flush_output()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if resource else 0
-    reply = {"t": "result", "error": failed, "ms": duration,
-             "rss_kb": peak // 1024 if sys.platform == "darwin" else peak}  # macOS counts bytes
+    reply = {"t": "result", "error": failed, "ms": duration, "rss_kb": peak_rss_kb()}
     if isinstance(payload, bytes):
         reply["payload_b64"] = binascii.b2a_base64(payload, newline=False).decode("ascii")
     else:

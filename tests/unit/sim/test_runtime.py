@@ -304,3 +304,16 @@ def test_boto3_without_an_account_fails_inside_the_handler_only(make_env):
 def test_max_memory_used_is_reported(make_env):
     result = call(make_env("app.count"))
     assert 1 <= result.max_memory_mb < 128
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="memory is metered from /proc")
+def test_the_apps_own_memory_is_never_counted_as_the_handlers(make_env):
+    """A big parent process (the app with Textual and boto3 loaded) must not make a 128 MB function look full."""
+    ballast = b"x" * (200 * 1024 * 1024)  # the parent now holds 200 MB; a forked child briefly shares it
+    try:
+        for _ in range(3):
+            result = call(make_env("app.count"))
+            assert result.function_error is None
+            assert 1 <= result.max_memory_mb < 128
+    finally:
+        del ballast

@@ -1,0 +1,143 @@
+"""Template creators for Lambda's resource types.
+
+Each creator turns a resource's CloudFormation properties into the API call
+CloudFormation itself would make and calls the same model method the boto3
+bridge calls, so a template meets exactly the rules an API caller meets and a
+failure comes back as the same error (the template layer reports it as
+CREATE_FAILED at the resource). ``course.sim.template`` imports this module
+when it deploys.
+"""
+
+from __future__ import annotations
+
+from course.sim.errors import AwsError
+from course.sim.template import PhysicalResource, register_creator
+
+_INTEGERS = ("MemorySize", "Timeout", "ReservedConcurrentExecutions", "MaximumRetryAttempts",
+             "MaximumEventAgeInSeconds")
+_FUNCTION_KEYS = ("Code", "Handler", "Runtime", "Role", "MemorySize", "Timeout", "Environment", "EphemeralStorage",
+                  "Architectures", "Layers", "PackageType", "SnapStart", "Description", "DeadLetterConfig",
+                  "TracingConfig", "VpcConfig", "ImageConfig", "LoggingConfig", "FileSystemConfigs")
+
+
+def _lambda(account):
+    return account.service("lambda")
+
+
+def _numbers(props: dict) -> dict:
+    """CloudFormation passes every parameter as text; Lambda's integer properties are converted, as it does."""
+    out = dict(props)
+    for key in _INTEGERS:
+        if isinstance(out.get(key), str) and out[key].strip().lstrip("-").isdigit():
+            out[key] = int(out[key])
+    size = (out.get("EphemeralStorage") or {}).get("Size")
+    if isinstance(size, str) and size.isdigit():
+        out["EphemeralStorage"] = {**out["EphemeralStorage"], "Size": int(size)}
+    return out
+
+
+def _provisioned(props: dict) -> int | None:
+    amount = (props.get("ProvisionedConcurrencyConfig") or {}).get("ProvisionedConcurrentExecutions")
+    return int(amount) if amount is not None else None
+
+
+def create_function(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    service = _lambda(account)
+    props = _numbers(props)
+    params = {key: props[key] for key in _FUNCTION_KEYS if key in props}
+    params["FunctionName"] = props.get("FunctionName") or context.physical_name(64)
+    if props.get("KmsKeyArn"):
+        params["KMSKeyArn"] = props["KmsKeyArn"]
+    if props.get("Tags"):
+        params["Tags"] = {tag["Key"]: tag["Value"] for tag in props["Tags"]}
+    made = service.create_function(params)
+    if props.get("ReservedConcurrentExecutions") is not None:
+        try:
+            service.put_function_concurrency({"FunctionName": made["FunctionName"],
+                                              "ReservedConcurrentExecutions": props["ReservedConcurrentExecutions"]})
+        except AwsError:
+            service.delete_function({"FunctionName": made["FunctionName"]})
+            raise
+    snap = made["SnapStart"]
+    return PhysicalResource(made["FunctionName"], {"Arn": made["FunctionArn"], "SnapStartResponse.ApplyOn":
+                                                   snap["ApplyOn"], "SnapStartResponse.OptimizationStatus":
+                                                   snap["OptimizationStatus"]})
+
+
+def create_version(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    service = _lambda(account)
+    params = {"FunctionName": props["FunctionName"]}
+    for key in ("Description", "CodeSha256"):
+        if props.get(key):
+            params[key] = props[key]
+    made = service.publish_version(params)
+    amount = _provisioned(props)
+    if amount is not None:
+        service.put_provisioned_concurrency_config(
+            {"FunctionName": made["FunctionName"], "Qualifier": made["Version"],
+             "ProvisionedConcurrentExecutions": amount}, settle=True)
+    return PhysicalResource(made["FunctionArn"], {"Version": made["Version"],
+                                                  "FunctionArn": service.function_arn(made["FunctionName"])})
+
+
+def create_alias(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    service = _lambda(account)
+    params = {"FunctionName": props["FunctionName"], "Name": props["Name"],
+              "FunctionVersion": str(props["FunctionVersion"])}
+    if props.get("Description"):
+        params["Description"] = props["Description"]
+    weights = (props.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+    if weights:
+        params["RoutingConfig"] = {"AdditionalVersionWeights": {
+            str(w["FunctionVersion"]): float(w["FunctionWeight"]) for w in weights}}
+    made = service.create_alias(params)
+    amount = _provisioned(props)
+    if amount is not None:
+        try:
+            service.put_provisioned_concurrency_config(
+                {"FunctionName": props["FunctionName"], "Qualifier": props["Name"],
+                 "ProvisionedConcurrentExecutions": amount}, settle=True)
+        except AwsError:
+            service.delete_alias({"FunctionName": props["FunctionName"], "Name": props["Name"]})
+            raise
+    return PhysicalResource(made["AliasArn"], {"AliasArn": made["AliasArn"]})
+
+
+def create_permission(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    params = {key: props[key] for key in ("Action", "FunctionName", "Principal", "SourceArn", "SourceAccount",
+                                          "EventSourceToken", "FunctionUrlAuthType", "PrincipalOrgID")
+              if props.get(key) is not None}
+    params["StatementId"] = context.physical_name(100)
+    _lambda(account).add_permission(params)
+    return PhysicalResource(params["StatementId"])
+
+
+def create_event_invoke_config(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    props = _numbers(props)
+    params = {key: props[key] for key in ("FunctionName", "Qualifier", "MaximumRetryAttempts",
+                                          "MaximumEventAgeInSeconds", "DestinationConfig") if key in props}
+    _lambda(account).put_function_event_invoke_config(params)
+    return PhysicalResource(context.physical_name(64))
+
+
+def _delete(operation: str, params_of):
+    def delete(account, made) -> None:
+        getattr(_lambda(account), operation)(params_of(made))
+    return delete
+
+
+register_creator("AWS::Lambda::Function", create_function,
+                 ("Arn", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"),
+                 delete=_delete("delete_function", lambda made: {"FunctionName": made.physical_id}))
+register_creator("AWS::Lambda::Version", create_version, ("Version", "FunctionArn"),
+                 delete=_delete("delete_function", lambda made: {"FunctionName": made.physical_id}))
+register_creator("AWS::Lambda::Alias", create_alias, ("AliasArn",),
+                 delete=_delete("delete_alias", lambda made: {"FunctionName": made.properties["FunctionName"],
+                                                              "Name": made.properties["Name"]}))
+register_creator("AWS::Lambda::Permission", create_permission,
+                 delete=_delete("remove_permission", lambda made: {"FunctionName": made.properties["FunctionName"],
+                                                                   "StatementId": made.physical_id}))
+register_creator("AWS::Lambda::EventInvokeConfig", create_event_invoke_config,
+                 delete=_delete("delete_function_event_invoke_config",
+                                lambda made: {"FunctionName": made.properties["FunctionName"],
+                                              "Qualifier": made.properties["Qualifier"]}))
