@@ -4,8 +4,8 @@ import time
 
 
 def load_rates():
-    """Stands in for fetching a rate table over the network: it takes about 150 ms."""
-    time.sleep(0.15)
+    """Stands in for fetching a rate table over the network: it takes about 80 ms."""
+    time.sleep(0.08)
     return {"EUR": 0.92, "GBP": 0.79, "JPY": 151.4}
 
 
