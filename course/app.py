@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from typing import TYPE_CHECKING
 
@@ -40,10 +41,19 @@ class CourseApp(App):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._settle)
         for notice in self.store.notices:
             self.notify(notice, title="Progress", severity="warning", timeout=15)
         if self._start_quiz is not None:
             self.start_quiz(self._start_quiz["modules"], self._start_quiz["count"], self._start_quiz["only_wrong"])
+
+    def _settle(self) -> None:
+        """Once Home is up: read the rest of an outline pack, then move everything alive so far
+        (Textual, the course) out of the garbage collector's way, so that no full collection
+        over a hundred thousand long-lived objects stalls the first keypresses."""
+        self.pack.ensure_loaded()
+        gc.collect()
+        gc.freeze()
 
     # Navigation, shared by screens and the command palette.
     def open_module(self, module_id: str) -> None:
@@ -54,6 +64,7 @@ class CourseApp(App):
     def open_lesson(self, lesson_id: str, section_id: str | None = None) -> None:
         from course.screens.lesson import LessonScreen
 
+        self.pack.ensure_loaded()
         lesson = self.pack.lesson(lesson_id)
         ids = [s.id for s in lesson.sections]
         self.push_screen(LessonScreen(lesson, ids.index(section_id) if section_id in ids else 0))

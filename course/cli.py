@@ -6,7 +6,6 @@ people goes to stdout, errors to stderr with a non-zero exit code.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -16,7 +15,9 @@ from course import __version__
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    import argparse  # not needed to open the app, which is what most starts do
+
     parser = argparse.ArgumentParser(
         prog="coldstart",
         description="Learn AWS serverless in the terminal. Run without a command to open the app.",
@@ -73,7 +74,9 @@ def _add_exercise_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Plain `coldstart` opens the app: skip building the parser, a start-up cost on every launch.
+    args = _APP_ONLY if not argv else build_parser().parse_args(argv)
     try:
         if args.command is None:
             return _run_app(args)
@@ -92,19 +95,30 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class _AppOnly:
+    command = None
+    pack = None
+
+
+_APP_ONLY = _AppOnly()
+
+
 class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_FAIL):
         super().__init__(message)
         self.code = code
 
 
-def _load(args):
-    """The pack to study, from the cache when none of its files changed since last time."""
+def _load(args, outline: bool = False):
+    """The pack to study, from the cache when none of its files changed since last time.
+
+    ``outline``: for the app, whose first screen needs only titles and ids (see load_pack_cached).
+    """
     from course.content.cache import load_pack_cached
     from course.paths import bundled_pack_dir, data_dir
 
     root = args.pack or bundled_pack_dir()
-    result = load_pack_cached(root, data_dir() / "cache")
+    result = load_pack_cached(root, data_dir() / "cache", outline=outline)
     if result.ok:
         return result.pack
     if args.pack:
@@ -126,7 +140,7 @@ def _store():
 
 
 def _run_app(args, quiz: bool = False) -> int:
-    pack = _load(args)
+    pack = _load(args, outline=True)
     store = _store()
     from course.app import CourseApp
 

@@ -9,6 +9,7 @@ loader. ``coldstart validate`` never uses it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -16,7 +17,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from course import __version__
-from course.content.formula import deferred_formula
 from course.content.problems import LoadResult
 from course.content.models import (
     Distractor,
@@ -58,17 +58,28 @@ def cache_file(root: Path, cache_dir: Path) -> Path:
     return cache_dir / f"pack-{name}.json"
 
 
-def load_pack_cached(root: Path, cache_dir: Path):
+def body_file(root: Path, cache_dir: Path) -> Path:
+    return cache_file(root, cache_dir).with_suffix(".body.json")
+
+
+def load_pack_cached(root: Path, cache_dir: Path, outline: bool = False):
     """The pack from the cache when it is current, else from the loader (then cached).
 
-    Returns the loader's ``LoadResult``; a pack with problems is never cached.
+    Returns the loader's ``LoadResult``; a pack with problems is never cached. With
+    ``outline`` the pack comes back with lesson outlines (ids and titles) and question
+    ids only, and the rest is read by ``pack.ensure_loaded()``: the app's first screen
+    needs no more, and appears sooner.
     """
     root = Path(root)
     try:
         key = fingerprint(root)
         data = json.loads(cache_file(root, cache_dir).read_text(encoding="utf-8"))
         if data.get("key") == key:
-            return LoadResult(decode_pack(data["pack"], root))
+            pack = decode_outline(data, root)
+            pack.deferred = lambda p: _fill(p, root, cache_dir, key)
+            if not outline:
+                pack.ensure_loaded()
+            return LoadResult(pack)
     except (OSError, ValueError, KeyError, TypeError):
         key = None  # no cache, an old one, or a damaged one: load normally
     from course.content.loader import load_pack
@@ -79,16 +90,82 @@ def load_pack_cached(root: Path, cache_dir: Path):
     return result
 
 
+def _fill(pack: Pack, root: Path, cache_dir: Path, key: str) -> None:
+    """Replace an outline's lessons and questions with the full ones (from the loader if the
+    body file is gone or does not match the outline).
+
+    The cyclic garbage collector is paused meanwhile: in a running app, the thousands of
+    objects decoded here would otherwise set off full collections over the whole UI.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _fill_now(pack, root, cache_dir, key)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fill_now(pack: Pack, root: Path, cache_dir: Path, key: str) -> None:
+    try:
+        data = json.loads(body_file(root, cache_dir).read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            raise ValueError("the cached body belongs to another version of the pack")
+        full = decode_pack(data["pack"], root)
+    except (OSError, ValueError, KeyError, TypeError):
+        from course.content.loader import load_pack
+
+        full = load_pack(root).pack
+    by_id = {m.id: m for m in full.modules}
+    for module in pack.modules:
+        loaded = by_id.get(module.id)
+        module.lessons = loaded.lessons if loaded else []
+        module.questions = loaded.questions if loaded else []
+        module.outline_question_ids = None
+
+
 def _save(pack: Pack, root: Path, cache_dir: Path, key: str | None) -> None:
     try:
         key = key or fingerprint(root)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        target = cache_file(root, cache_dir)
-        temp = target.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_text(json.dumps({"key": key, "pack": encode_pack(pack)}), encoding="utf-8")
-        os.replace(temp, target)
+        # The body first: an outline is only ever found next to the body it describes.
+        _write(body_file(root, cache_dir), {"key": key, "pack": encode_pack(pack)})
+        _write(cache_file(root, cache_dir), {"key": key, **encode_outline(pack)})
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _write(target: Path, data: dict) -> None:
+    temp = target.with_suffix(f".{os.getpid()}.tmp")
+    temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, target)
+
+
+def encode_outline(pack: Pack) -> dict:
+    return {
+        "info": asdict(pack.info),
+        "modules": [
+            {
+                **{k: getattr(m, k) for k in ("id", "title", "summary", "order", "objectives", "domains")},
+                "lessons": [{"id": l.id, "title": l.title, "order": l.order, "summary": l.summary,
+                             "sections": [[s.id, s.title] for s in l.sections]} for l in m.lessons],
+                "question_ids": [q.id for q in m.questions],
+            }
+            for m in pack.modules
+        ],
+    }
+
+
+def decode_outline(data: dict, root: Path) -> Pack:
+    modules = []
+    for m in data["modules"]:
+        module = Module(m["id"], m["title"], m["summary"], m["order"], m["objectives"], m["domains"])
+        module.lessons = [Lesson(l["id"], l["title"], l["order"], m["id"],
+                                 [Section(sid, title) for sid, title in l["sections"]], l["summary"])
+                          for l in m["lessons"]]
+        module.outline_question_ids = list(m["question_ids"])
+        modules.append(module)
+    return Pack(PackInfo(**data["info"]), root, modules)
 
 
 def encode_pack(pack: Pack) -> dict:
@@ -151,6 +228,8 @@ def _decode_question(data: dict) -> Question:
     fields["tolerance"] = Tolerance(**data["tolerance"])
     gen = data.get("generator")
     if gen is not None:
+        from course.content.formula import deferred_formula
+
         # Formulas were checked when the pack was loaded; they compile again on first use.
         params = [Param(**p) for p in gen["params"]]
         declared = {p.name for p in params}

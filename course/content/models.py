@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from course.content.formula import Formula
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # formulas are compiled only when a generated question is drawn
+    from course.content.formula import Formula
 
 #: Exam domains a module or question can be tagged with.
 DOMAINS: dict[str, str] = {
@@ -153,10 +157,19 @@ class Module:
     domains: list[str]
     lessons: list[Lesson] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    #: Set while the module's lessons are outlines and its questions not read yet (see
+    #: Pack.ensure_loaded): the ids of its questions, which progress figures need.
+    outline_question_ids: list[str] | None = None
 
     @property
     def section_count(self) -> int:
         return sum(len(lesson.sections) for lesson in self.lessons)
+
+    @property
+    def question_ids(self) -> list[str]:
+        if self.outline_question_ids is not None:
+            return self.outline_question_ids
+        return [q.id for q in self.questions]
 
 
 @dataclass(slots=True)
@@ -175,16 +188,27 @@ class Pack:
     info: PackInfo
     root: Path
     modules: list[Module]
+    #: Fills in lesson bodies and questions when the pack came from the cache as an outline.
+    deferred: Callable[["Pack"], None] | None = None
+
+    def ensure_loaded(self) -> None:
+        """Read the parts left out of an outline; a no-op for a pack that is complete."""
+        if self.deferred is not None:
+            fill, self.deferred = self.deferred, None
+            fill(self)
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
+        """In an outline the lesson has its sections' ids and titles only; see ensure_loaded."""
         return next((l for m in self.modules for l in m.lessons if l.id == lesson_id), None)
 
     def question(self, question_id: str) -> Question | None:
+        self.ensure_loaded()
         return next((q for m in self.modules for q in m.questions if q.id == question_id), None)
 
     @property
     def questions(self) -> list[Question]:
+        self.ensure_loaded()
         return [q for m in self.modules for q in m.questions]

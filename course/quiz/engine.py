@@ -126,6 +126,7 @@ def select_questions(
 ) -> list[Question]:
     """Pick ``count`` questions: unanswered and missed ones first, each group shuffled."""
     rng = rng or random.Random()
+    pack.ensure_loaded()
     wanted = set(module_ids) if module_ids else None
     pool = [q for m in pack.modules if wanted is None or m.id in wanted for q in m.questions]
     latest = latest_answers(store.answers())

@@ -54,7 +54,7 @@ class ModuleProgress:
 def module_progress(module: Module, store: ProgressStore) -> ModuleProgress:
     sections = {(l.id, s.id) for l in module.lessons for s in l.sections}
     read = {(r.lesson_id, r.section_id) for r in store.sections_read(module.id)} & sections
-    question_ids = {q.id for q in module.questions}
+    question_ids = set(module.question_ids)
     answers = [a for a in store.answers(module.id) if a.question_id in question_ids]
     latest = latest_answers(answers)
     mastered = sum(1 for qid, rec in latest.items() if qid in question_ids and rec.correct)

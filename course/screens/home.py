@@ -23,28 +23,28 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         pack = self.app.pack
-        progress = pack_progress(pack, self.app.store)
         yield Header()
-        yield Static(id="continue")
+        yield Static(self._continue_text(), id="continue")
         count = len(pack.modules)
         yield Label(f"{pack.info.title} · {count} module{'s' if count != 1 else ''}", id="course-title")
-        yield ModuleMap(pack.modules, progress, id="modules")
+        yield ModuleMap(pack.modules, pack_progress(pack, self.app.store), id="modules")
         yield Footer()
 
     AUTO_FOCUS = "#modules"
-
-    def on_mount(self) -> None:
-        self._show_continue()
+    _shown_once = False
 
     def on_screen_resume(self) -> None:
+        """Coming back from a lesson or quiz: the figures may have changed (not on first show)."""
+        if not self._shown_once:
+            self._shown_once = True
+            return
         self.query_one(ModuleMap).update_progress(pack_progress(self.app.pack, self.app.store))
-        self._show_continue()
+        self.query_one("#continue", Static).update(self._continue_text())
 
-    def _show_continue(self) -> None:
+    def _continue_text(self) -> Text:
         label = self.app.continue_label()
-        widget = self.query_one("#continue", Static)
-        widget.update(Text.assemble(("Continue where you left off: ", "bold"), label, "  (c)") if label
-                      else Text("Start with a module below: enter opens it, l reads, z quizzes."))
+        return (Text.assemble(("Continue where you left off: ", "bold"), label, "  (c)") if label
+                else Text("Start with a module below: enter opens it, l reads, z quizzes."))
 
     @property
     def highlighted(self):

@@ -41,7 +41,7 @@ class ModuleScreen(Screen):
                 yield ListView(*[ListItem(Label(self._exercise_line(e)), id=f"exercise-{e.id}") for e in exercises],
                                id="exercises")
             with Horizontal(id="module-actions"):
-                yield Button(f"Quiz me ({len(m.questions)} questions)", id="quiz", variant="primary")
+                yield Button(f"Quiz me ({len(m.question_ids)} questions)", id="quiz", variant="primary")
                 yield Button("Only my mistakes", id="mistakes")
                 yield Button("Custom quiz…", id="custom")
         yield Footer()

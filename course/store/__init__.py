@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from .api import SCHEMA_VERSION, AnswerRecord, AttemptRecord, Position, ProgressStore, SectionRead, SessionRecord
 from .errors import StoreError
-from .memory import MemoryStore
 
 if TYPE_CHECKING:
+    from .memory import MemoryStore
     from .tiny import TinyStore
 
 __all__ = [
@@ -49,4 +49,8 @@ def __getattr__(name: str) -> Any:
         from .tiny import TinyStore
 
         return TinyStore
+    if name == "MemoryStore":  # for tests and demos; the app never needs it
+        from .memory import MemoryStore
+
+        return MemoryStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

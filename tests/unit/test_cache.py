@@ -53,3 +53,36 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     load_pack_cached(MINIMAL, tmp_path)
     cache_file(MINIMAL, tmp_path).write_text("{not json")
     assert load_pack_cached(MINIMAL, tmp_path).ok
+
+
+def test_an_outline_has_titles_and_ids_and_fills_in_on_demand(tmp_path):
+    from course.content.cache import body_file
+
+    full = load_pack(ROOT).pack
+    load_pack_cached(ROOT, tmp_path)
+    outline = load_pack_cached(ROOT, tmp_path, outline=True).pack
+    module, whole = outline.modules[0], full.modules[0]
+    assert module.questions == [] and module.question_ids == [q.id for q in whole.questions]
+    assert [(l.id, [s.id for s in l.sections]) for l in module.lessons] == \
+           [(l.id, [s.id for s in l.sections]) for l in whole.lessons]
+    assert module.lessons[0].sections[0].body == ""
+    outline.ensure_loaded()
+    assert module.lessons == whole.lessons
+    assert [q.id for q in module.questions] == [q.id for q in whole.questions]
+    assert module.question_ids == [q.id for q in whole.questions]
+
+    body_file(ROOT, tmp_path).unlink()  # a lost body is read again through the loader
+    again = load_pack_cached(ROOT, tmp_path, outline=True).pack
+    again.ensure_loaded()
+    assert again.modules[0].lessons == whole.lessons
+
+
+def test_quiz_selection_fills_an_outline_first(tmp_path):
+    import random
+
+    from course.quiz.engine import select_questions
+    from course.store import MemoryStore
+
+    load_pack_cached(MINIMAL, tmp_path)
+    outline = load_pack_cached(MINIMAL, tmp_path, outline=True).pack
+    assert select_questions(outline, MemoryStore(), ["demo"], 3, rng=random.Random(1))
