@@ -27,6 +27,9 @@ class ModuleProgress:
     correct: int
     questions_total: int
     questions_mastered: int
+    #: Exercises of this module whose checks all passed at least once, and those only tried.
+    exercises_passed: int = 0
+    exercises_attempted: int = 0
 
     @property
     def accuracy(self) -> float | None:
@@ -48,6 +51,8 @@ class ModuleProgress:
             "accuracy": None if self.accuracy is None else round(self.accuracy, 4),
             "questions_mastered": self.questions_mastered,
             "mastery": round(self.mastery, 4),
+            "exercises_passed": self.exercises_passed,
+            "exercises_attempted": self.exercises_attempted,
         }
 
 
@@ -58,6 +63,10 @@ def module_progress(module: Module, store: ProgressStore) -> ModuleProgress:
     answers = [a for a in store.answers(module.id) if a.question_id in question_ids]
     latest = latest_answers(answers)
     mastered = sum(1 for qid, rec in latest.items() if qid in question_ids and rec.correct)
+    tried: dict[str, bool] = {}
+    for attempt in store.attempts():
+        if attempt.module_id == module.id:
+            tried[attempt.exercise_id] = tried.get(attempt.exercise_id, False) or attempt.passed
     return ModuleProgress(
         module_id=module.id,
         sections_read=len(read),
@@ -66,6 +75,8 @@ def module_progress(module: Module, store: ProgressStore) -> ModuleProgress:
         correct=sum(1 for a in answers if a.correct),
         questions_total=len(question_ids),
         questions_mastered=mastered,
+        exercises_passed=sum(tried.values()),
+        exercises_attempted=sum(1 for passed in tried.values() if not passed),
     )
 
 

@@ -15,12 +15,15 @@ KEYS = [
     ("Home", [("↑ ↓", "move between modules"), ("enter", "open the module"), ("l", "read the next unread lesson"),
               ("z", "quiz on the module"), ("w", "quiz on your mistakes"), ("c", "continue where you left off"),
               ("q", "quit")]),
-    ("Module", [("enter", "open the lesson"), ("z", "quiz me"), ("w", "only my mistakes"),
+    ("Module", [("enter", "open the lesson or exercise"), ("z", "quiz me"), ("w", "only my mistakes"),
                 ("s", "custom quiz: length, modules, mistakes only")]),
     ("Lesson", [("n or →", "next section"), ("p or ←", "previous section"), ("z", "quiz on this module")]),
     ("Quiz", [("1–9", "choose an option (toggle when choosing several)"), ("↑ ↓ and space", "move and choose"),
               ("enter", "submit, then next question"), ("escape", "end the quiz and see the results")]),
     ("Results", [("r", "retry the questions you missed"), ("escape", "done")]),
+    ("Exercise", [("ctrl+r", "save and run the checks"), ("ctrl+s", "save the files to your workspace"),
+                  ("ctrl+n", "show the next hint"), ("tab", "move between the brief, the editor and results"),
+                  ("escape", "save and go back")]),
 ]
 
 

@@ -25,8 +25,13 @@ BLOCK = 4  # lines per module: title, bar, figures, gap
 
 def progress_line(progress: ModuleProgress) -> str:
     accuracy = "no quiz yet" if progress.accuracy is None else f"{progress.accuracy:.0%} correct of {progress.answered}"
-    return (f"read {progress.sections_read}/{progress.sections_total} sections · "
+    line = (f"read {progress.sections_read}/{progress.sections_total} sections · "
             f"{progress.questions_total} questions · {accuracy}")
+    if progress.exercises_passed or progress.exercises_attempted:
+        line += f" · exercises: {progress.exercises_passed} passed"
+        if progress.exercises_attempted:
+            line += f", {progress.exercises_attempted} in progress"
+    return line
 
 
 def mastery_bar(mastery: float) -> Text:

@@ -160,3 +160,15 @@ def test_finishing_after_progress_was_reset_elsewhere(minimal_pack):
     store.reset()
     run.finish()  # must not raise: the session is simply gone
     assert store.sessions() == []
+
+
+def test_module_progress_counts_exercises_from_attempts(minimal_pack):
+    from course.store import AttemptRecord
+
+    store = MemoryStore()
+    store.record_attempt(AttemptRecord("a", "demo", False, 1, 2, 1.0))
+    store.record_attempt(AttemptRecord("a", "demo", True, 2, 2, 2.0))
+    store.record_attempt(AttemptRecord("b", "demo", False, 0, 2, 3.0))
+    store.record_attempt(AttemptRecord("c", "other", True, 2, 2, 4.0))
+    p = module_progress(minimal_pack.module("demo"), store)
+    assert (p.exercises_passed, p.exercises_attempted) == (1, 1)
