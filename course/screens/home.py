@@ -33,6 +33,10 @@ class HomeScreen(Screen):
     AUTO_FOCUS = "#modules"
     _shown_once = False
 
+    def on_mount(self) -> None:
+        # Focusing the (tall) map scrolls it to the top of the screen; keep what is above it in view.
+        self.call_after_refresh(self.scroll_home, animate=False)
+
     def on_screen_resume(self) -> None:
         """Coming back from a lesson or quiz: the figures may have changed (not on first show)."""
         if not self._shown_once:

@@ -53,7 +53,7 @@ class ModuleMap(Widget, can_focus=True):
         Binding("enter", "choose", "Open"),
     ]
 
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, init=False)
 
     class Chosen(Message):
         """The learner pressed enter on a module or clicked it."""
@@ -96,6 +96,9 @@ class ModuleMap(Widget, can_focus=True):
 
     def scroll_cursor_visible(self) -> None:
         """Scroll the screen (the map itself does not scroll) so the chosen block shows."""
+        if self.cursor == 0:  # show what sits above the map too (where to continue, the title)
+            self.screen.scroll_home(animate=False)
+            return
         top = self.virtual_region
         block = Region(top.x, top.y + self.cursor * BLOCK, top.width, BLOCK)
         self.screen.scroll_to_region(block, animate=False)

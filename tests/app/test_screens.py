@@ -291,3 +291,19 @@ async def test_moving_through_the_course_map(private_home):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ModuleScreen) and app.screen.module.id == pack.modules[-1].id
+
+
+async def test_home_opens_at_the_top(private_home):
+    from course.content import load_pack
+    from tests.conftest import ROOT
+
+    app = make_app(load_pack(ROOT).pack)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.scroll_offset.y == 0
+        await pilot.press("down", "down", "down", "down", "down", "down", "down", "down")
+        await pilot.pause()
+        assert app.screen.scroll_offset.y > 0
+        await pilot.press("up", "up", "up", "up", "up", "up", "up", "up")
+        await pilot.pause()
+        assert app.screen.scroll_offset.y == 0
