@@ -18,7 +18,7 @@ from typing import Any
 from course.content.fields import MISSING, Fields, type_name
 from course.content.models import DIFFICULTIES
 from course.content.problems import Mark, Problem, did_you_mean
-from course.content.yamlsrc import BROKEN, MMap, load_file
+from course.content.yamlsrc import BROKEN, MMap, load_file, plain
 
 EXERCISE_FIELDS = ("id", "title", "module", "difficulty", "brief", "files", "solution", "hints", "checks")
 CHECK_FIELDS = ("id", "title", "steps", "expect", "hint", "docs")
@@ -487,11 +487,4 @@ def message_problems(message: str) -> list[str]:
     return out
 
 
-def plain(value):
-    """Marked YAML values as ordinary dicts and lists: exercises outlive the node tree."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 

@@ -124,6 +124,15 @@ _STR = _TAG + "str"
 _MERGE = _TAG + "merge"
 
 
+def plain(value):
+    """A marked value as ordinary dicts and lists, for data that outlives the node tree."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 def _scalar(node: ScalarNode):
     tag = node.tag
     if tag == _STR:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from yaml.nodes import SequenceNode
 
 from course.content.problems import Mark
-from course.content.yamlsrc import MList, MMap
+from course.content.yamlsrc import MList, MMap, plain
 
 
 class _NoValue:
@@ -140,13 +140,6 @@ def shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def plain(value):
-    """A copy with ordinary dicts and lists, for code outside the template package."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def concat(first, second) -> list:
