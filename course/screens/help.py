@@ -23,7 +23,7 @@ KEYS = [
     ("Results", [("r", "retry the questions you missed"), ("escape", "done")]),
     ("Exercise", [("ctrl+r", "save and run the checks"), ("ctrl+s", "save the files to your workspace"),
                   ("ctrl+n", "show the next hint"), ("tab", "move between the brief, the editor and results"),
-                  ("escape", "save and go back")]),
+                  ("escape", "leave the editor; again to save and go back")]),
 ]
 
 
