@@ -96,6 +96,10 @@ class LoadReport:
     timeout_s: float = 0.0
     work_ms: float = 0.0
     timed_out: int = 0
+    #: Provisioned concurrency is billed for the concurrency configured, times the memory, for
+    #: as long as it is configured (aws.amazon.com/lambda/pricing); this is that billing unit
+    #: for a month. Its price is not modeled, so it is given in GB-seconds, not dollars.
+    provisioned_gb_seconds_month: float = 0.0
 
     @property
     def cold_start_pct(self) -> float:
@@ -260,4 +264,5 @@ def _price(report: LoadReport, gb_s: Decimal, free_tier: bool) -> None:
     month = pricing.cost(int(report.served * factor), gb_s * factor, report.architecture, free_tier)
     report.run_cost = run.as_dict()
     report.month_cost = month.as_dict()
+    report.provisioned_gb_seconds_month = report.provisioned * report.memory_mb / 1024 * pricing.SECONDS_PER_MONTH
     report.assumptions.append(f"month = {pricing.SECONDS_PER_MONTH // 3600} hours at the run's average load")

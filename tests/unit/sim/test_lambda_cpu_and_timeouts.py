@@ -49,3 +49,17 @@ def test_work_longer_than_the_timeout_times_out_and_is_billed_to_the_timeout():
     assert report.timed_out == report.served > 0
     fine = load(1769, 3, cpu_ms=800)
     assert fine.timed_out == 0 and fine.handler_ms == 800
+
+
+def test_provisioned_concurrency_is_counted_in_gb_seconds_for_the_month():
+    template = TEMPLATE.format(memory=512, timeout=5) + (
+        "      AutoPublishAlias: live\n"
+        "      ProvisionedConcurrencyConfig:\n"
+        "        ProvisionedConcurrentExecutions: 50\n")
+    with Account() as account:
+        stack = account.deploy(template)
+        live = run_load(account, stack.physical_id("Fn"), "live", 10, 30, handler_ms=100)
+        plain = run_load(account, stack.physical_id("Fn"), None, 10, 30, handler_ms=100)
+    assert live.provisioned == 50
+    assert live.provisioned_gb_seconds_month == 50 * 0.5 * 730 * 3600
+    assert plain.provisioned_gb_seconds_month == 0
