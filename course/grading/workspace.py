@@ -1,8 +1,7 @@
 """A learner's workspace: the folder holding their copy of an exercise's files.
 
-Status is read from the workspace itself (is there one, and what did the last
-check say) so that listing exercises needs neither the progress store nor a
-grading run.
+The last check's outcome is also written into the workspace, so that tools
+looking only at the folder can tell how it stands.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from pathlib import Path
 from course.content.exercises import Exercise
 
 RESULT_FILE = ".coldstart-result.json"
-NOT_STARTED, ATTEMPTED, PASSED = "not started", "attempted", "passed"
 
 
 class WorkspaceExists(Exception):
@@ -48,22 +46,6 @@ def start_workspace(exercise: Exercise, dest: Path | str, force: bool = False) -
     copy_files(exercise, dest)
     (dest / RESULT_FILE).unlink(missing_ok=True)
     return dest
-
-
-def workspace_status(dest: Path | str) -> str:
-    dest = Path(dest)
-    if not dest.is_dir():
-        return NOT_STARTED
-    result = read_result(dest)
-    return PASSED if result and result.get("status") == "passed" else ATTEMPTED
-
-
-def read_result(dest: Path) -> dict | None:
-    try:
-        data = json.loads((Path(dest) / RESULT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def write_result(report, dest: Path | str) -> None:
