@@ -10,13 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from course import __version__
 from course.content.fields import MISSING, Fields
 from course.content.models import DOMAINS, Fact, Lesson, Module, Myth, Pack, PackInfo, Section
-from course.content.problems import LoadResult, Mark, PackError, Problem, Problems, did_you_mean
+from course.content.problems import LoadResult, Mark, PackError, Problems, did_you_mean
 from course.content.questions import read_questions
 from course.content.yamlsrc import BROKEN, load_file
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from course.content.fields import Fields, type_name
 from course.content.formula import FormulaError, compile_formula
-from course.content.generated import GenerationError, draw_params, instantiate, render, template_names
+from course.content.generated import GenerationError, draw_params, instantiate, template_names
 from course.content.models import (
     DIFFICULTIES,
     DOMAINS,

@@ -25,7 +25,8 @@ from course.sim.template.intrinsics import Resolver, Scope, as_text
 from course.sim.template.loader import load_template, local_code, unique
 from course.sim.template.model import Note, PhysicalResource, Resource, SamEvent, Stack, StackResource, Template
 from course.sim.template.schemas import SCHEMAS
-from course.sim.template.values import NOVALUE, plain
+from course.content.yamlsrc import plain
+from course.sim.template.values import NOVALUE
 
 Creator = Callable[[Any, str, dict, "DeployContext"], PhysicalResource]
 EventHandler = Callable[[Any, StackResource, SamEvent, "DeployContext"], None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from yaml.nodes import SequenceNode
 
 from course.content.problems import Mark
-from course.content.yamlsrc import MList, MMap, plain
+from course.content.yamlsrc import MList, MMap
 
 
 class _NoValue:

@@ -9,7 +9,7 @@ import pytest
 
 from course.content.problems import Mark, Problems
 from course.sim.template.reader import looks_like_path, read_source
-from course.sim.template.values import plain
+from course.content.yamlsrc import plain
 from tests.conftest import ROOT
 from tests.unit.sim.test_template_support import TEMPLATES, load, problems, text
 

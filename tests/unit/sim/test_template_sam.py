@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course.sim.template.values import plain
+from course.content.yamlsrc import plain
 from tests.unit.sim.test_template_support import TEMPLATES, load, problems, text
 
 

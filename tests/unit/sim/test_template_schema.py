@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.sim.template.schemas import SCHEMAS
-from course.sim.template.values import plain
+from course.content.yamlsrc import plain
 from tests.unit.sim.test_template_support import TEMPLATES, problems, props
 
 FUNCTION = """

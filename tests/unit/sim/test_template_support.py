@@ -11,7 +11,7 @@ from course.sim.errors import TemplateError
 from course.sim.template import PhysicalResource, load_template
 from course.sim.template import deployment as deploy_module
 from course.sim.template.schemas import SCHEMAS
-from course.sim.template.values import plain
+from course.content.yamlsrc import plain
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
 

@@ -1,0 +1,1 @@
+"""The simulated DynamoDB service: value model and capacity arithmetic so far."""

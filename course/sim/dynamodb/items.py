@@ -1,0 +1,320 @@
+"""DynamoDB's attribute-value model: validation, number canonicalisation, key order and item size.
+
+Values are kept in wire format (``{"S": "x"}``, ``{"N": "1.5"}``, ``{"B": b"..."}`` ...), exactly as a
+boto3 *client* sends them, so what the simulator stores is what a real table would echo back.
+
+Sources:
+- Sizes: "DynamoDB item sizes and formats",
+  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
+- Number range/precision, 400 KB item limit, 1 KB = 1024 bytes: "Constraints in Amazon DynamoDB",
+  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
+- Types and key types (S, N, B only): "Supported data types and naming rules",
+  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+- Error message texts are not documented by AWS; they are the texts DynamoDB answers with, as
+  recorded against the live service by the dynalite test suite (github.com/mhart/dynalite).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from decimal import Context, Decimal, InvalidOperation
+
+from course.sim.errors import AwsError
+
+# "The maximum item size in DynamoDB is 400 KB" with 1 KB = 1024 bytes (Constraints page), so an
+# item of exactly 409,600 bytes is accepted and 409,601 is not.
+MAX_ITEM_BYTES = 400 * 1024
+MAX_SIGNIFICANT_DIGITS = 38
+MAX_NUMBER = Decimal("9.9999999999999999999999999999999999999E+125")
+MIN_NUMBER = Decimal("1E-130")
+# Python's default decimal context keeps 28 digits and would silently round a 38-digit number
+# while normalising it; this one is wide enough for any number the text can hold.
+_EXACT = Context(prec=1000, Emax=999_999, Emin=-999_999)
+
+# Partition key 2,048 bytes, sort key 1,024 bytes (Constraints page).
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+
+TYPES = ("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS")
+KEY_TYPES = ("S", "N", "B")
+
+INVALID = "One or more parameter values were invalid: "
+MSG_EMPTY_VALUE = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+MSG_MANY_TYPES = ("Supplied AttributeValue has more than one datatypes set, "
+                  "must contain exactly one of the supported datatypes")
+MSG_NOT_NUMERIC = "The parameter cannot be converted to a numeric value"
+MSG_TOO_PRECISE = "Attempting to store more than 38 significant digits in a Number"
+MSG_OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
+MSG_UNDERFLOW = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+MSG_NULL_FALSE = INVALID + "Null attribute value types must have the value of true"
+# DynamoDB's own wording, including the double space and "An string".
+MSG_EMPTY_SET = {"SS": INVALID + "An string set  may not be empty",
+                 "NS": INVALID + "An number set  may not be empty",
+                 "BS": INVALID + "Binary sets should not be empty"}
+MSG_NS_DUPLICATES = "Input collection contains duplicates"
+MSG_ITEM_TOO_BIG = "Item size has exceeded the maximum allowed size"
+
+# DynamoDB reads numbers like Java's BigDecimal: optional sign, digits with an optional point, an
+# optional exponent. Python's Decimal() would also take "NaN", "Infinity", "1_0" and padding.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def validation_error(message: str) -> AwsError:
+    """Every value problem is the same 400 ValidationException; one place builds it."""
+    return AwsError("ValidationException", message, 400)
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+def parse_number(text) -> Decimal:
+    """Check a wire number against DynamoDB's precision and range; return its exact value.
+
+    Precision is checked before range because that is the order DynamoDB reports them in
+    (a 39-digit number of huge magnitude gets the precision message).
+    """
+    if not isinstance(text, str) or text == "":
+        raise validation_error(MSG_NOT_NUMERIC)
+    if not _NUMBER.fullmatch(text):
+        raise validation_error(f"{MSG_NOT_NUMERIC}: {text}")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex already rejects these
+        raise validation_error(f"{MSG_NOT_NUMERIC}: {text}") from None
+    if significant_digits(value) > MAX_SIGNIFICANT_DIGITS:
+        raise validation_error(MSG_TOO_PRECISE)
+    magnitude = value.copy_abs()  # abs() would round to the 28-digit default context
+    if magnitude > MAX_NUMBER:
+        raise validation_error(MSG_OVERFLOW)
+    if magnitude and magnitude < MIN_NUMBER:
+        raise validation_error(MSG_UNDERFLOW)
+    return value
+
+
+def significant_digits(value: Decimal) -> int:
+    """Digits left once leading and trailing zeroes are trimmed; zero has none.
+
+    The size rule and the 38-digit limit both count these, not the characters the caller typed,
+    so "000120.00" has 2.
+    """
+    if not value:
+        return 0
+    return len(value.normalize(_EXACT).as_tuple().digits)
+
+
+def canonical_number(text: str) -> str:
+    """The string DynamoDB hands back for a number it stored: "1.50" -> "1.5", "-0" -> "0", "1e3" -> "1000".
+
+    DynamoDB keeps the value, not the spelling, so readers must never see the caller's formatting.
+    """
+    value = parse_number(text)
+    if not value:
+        return "0"
+    return format(value.normalize(_EXACT), "f")
+
+
+def number_size(text: str) -> int:
+    """(1 byte per two significant digits, rounded up) + 1 byte, as the sizes page approximates it."""
+    digits = significant_digits(Decimal(text))
+    return (digits + 1) // 2 + 1
+
+
+# --- validation --------------------------------------------------------------------------------
+
+def _type_of(value) -> str:
+    if not isinstance(value, dict) or not value:
+        raise validation_error(MSG_EMPTY_VALUE)
+    if len(value) > 1:
+        raise validation_error(MSG_MANY_TYPES)
+    (kind,) = value
+    if kind not in TYPES:
+        raise validation_error(MSG_EMPTY_VALUE)
+    return kind
+
+
+def _bytes(raw) -> bytes:
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        return bytes(raw)
+    raise validation_error(INVALID + "Binary attribute values must be bytes")
+
+
+def validate_value(value) -> dict:
+    """Check one attribute value the way DynamoDB does and return it in stored (canonical) form.
+
+    Returning the normalised copy means the caller stores exactly what DynamoDB would later
+    return; the caller's dict is never mutated.
+    """
+    kind = _type_of(value)
+    raw = value[kind]
+    if kind == "S":
+        if not isinstance(raw, str):
+            raise validation_error(INVALID + "String attribute values must be strings")
+        return {"S": raw}
+    if kind == "N":
+        return {"N": canonical_number(raw)}
+    if kind == "B":
+        return {"B": _bytes(raw)}
+    if kind == "BOOL":
+        if not isinstance(raw, bool):
+            raise validation_error(INVALID + "Boolean attribute values must be true or false")
+        return {"BOOL": raw}
+    if kind == "NULL":
+        if raw is not True:
+            raise validation_error(MSG_NULL_FALSE)
+        return {"NULL": True}
+    if kind == "L":
+        if not isinstance(raw, (list, tuple)):
+            raise validation_error(MSG_EMPTY_VALUE)
+        return {"L": [validate_value(v) for v in raw]}
+    if kind == "M":
+        if not isinstance(raw, dict):
+            raise validation_error(MSG_EMPTY_VALUE)
+        return {"M": {str(k): validate_value(v) for k, v in raw.items()}}
+    return {kind: _validate_set(kind, raw)}
+
+
+def _validate_set(kind: str, members) -> list:
+    """Sets are lists on the wire; DynamoDB refuses them empty or with repeats rather than dedupe."""
+    if not isinstance(members, (list, tuple, set, frozenset)) or not members:
+        raise validation_error(MSG_EMPTY_SET[kind])
+    members = list(members)
+    if kind == "SS":
+        if not all(isinstance(m, str) for m in members):
+            raise validation_error(INVALID + "String set members must be strings")
+        if len(set(members)) != len(members):
+            raise validation_error(INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
+        return members
+    if kind == "NS":
+        # Duplicates are judged by value: "1" and "1.0" are the same number.
+        canon = [canonical_number(m) for m in members]
+        if len(set(canon)) != len(canon):
+            raise validation_error(MSG_NS_DUPLICATES)
+        return canon
+    blobs = [_bytes(m) for m in members]
+    if len(set(blobs)) != len(blobs):
+        shown = ", ".join(base64.b64encode(b).decode() for b in blobs)
+        raise validation_error(INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
+    return blobs
+
+
+def validate_key_type(attribute_type: str) -> str:
+    """Key attributes (table or index) may only be S, N or B; documents, sets and BOOL cannot be keys."""
+    if attribute_type not in KEY_TYPES:
+        raise validation_error(
+            f"1 validation error detected: Value '{attribute_type}' at 'attributeType' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [B, N, S]")
+    return attribute_type
+
+
+def validate_key_value(name: str, value: dict, expected: str, *, sort_key: bool = False) -> dict:
+    """A key value must have the declared type and be non-empty; non-key S/B values may be empty.
+
+    Empty strings and binaries became legal for non-key attributes in 2020, never for keys.
+    """
+    stored = validate_value(value)
+    (actual,) = stored
+    if actual != expected:
+        raise validation_error(INVALID + f"Type mismatch for key {name} expected: {expected} actual: {actual}")
+    if actual == "S" and stored["S"] == "":
+        raise validation_error(
+            INVALID + f"The AttributeValue for a key attribute cannot contain an empty string value. Key: {name}")
+    if actual == "B" and stored["B"] == b"":
+        raise validation_error(
+            INVALID + f"The AttributeValue for a key attribute cannot contain an empty binary value. Key: {name}")
+    if sort_key and value_size(stored) > MAX_SORT_KEY_BYTES:
+        raise validation_error(INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+    if not sort_key and value_size(stored) > MAX_PARTITION_KEY_BYTES:
+        # Sic: DynamoDB's message has no space in "of2048".
+        raise validation_error(INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes")
+    return stored
+
+
+def validate_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -> dict:
+    """Validate a whole item: every value, the key attributes, then the 400 KB limit.
+
+    ``key_schema`` is ``[(name, type), ...]`` with the partition key first.
+    Returns the item in stored form.
+    """
+    if not isinstance(item, dict):
+        raise validation_error(MSG_EMPTY_VALUE)
+    stored = {name: validate_value(value) for name, value in item.items()}
+    for position, (name, attribute_type) in enumerate(key_schema or ()):
+        if name not in stored:
+            raise validation_error(INVALID + f"Missing the key {name} in the item")
+        stored[name] = validate_key_value(name, stored[name], attribute_type, sort_key=position == 1)
+    check_item_size(stored)
+    return stored
+
+
+# --- size --------------------------------------------------------------------------------------
+
+def _name_size(name: str) -> int:
+    return len(name.encode("utf-8"))
+
+
+def value_size(value: dict) -> int:
+    """Bytes one value counts for, without its attribute name (value must already be validated).
+
+    Lists and maps carry 3 bytes of overhead plus 1 byte per element; a map element's name is
+    part of its size. The sizes page says nothing about set overhead, so a set is its members.
+    """
+    (kind,) = value
+    raw = value[kind]
+    if kind == "S":
+        return len(raw.encode("utf-8"))
+    if kind == "B":
+        return len(raw)
+    if kind == "N":
+        return number_size(raw)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "L":
+        return 3 + sum(1 + value_size(v) for v in raw)
+    if kind == "M":
+        return 3 + sum(1 + _name_size(k) + value_size(v) for k, v in raw.items())
+    if kind == "SS":
+        return sum(len(m.encode("utf-8")) for m in raw)
+    if kind == "NS":
+        return sum(number_size(m) for m in raw)
+    return sum(len(m) for m in raw)
+
+
+def item_size(item: dict) -> int:
+    """Sum of each attribute name's UTF-8 length and its value size: what capacity is charged on."""
+    return sum(_name_size(name) + value_size(value) for name, value in item.items())
+
+
+def check_item_size(item: dict) -> int:
+    """Reject items over 400 KB (409,600 bytes is still fine); return the size for capacity math."""
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        raise validation_error(MSG_ITEM_TOO_BIG)
+    return size
+
+
+# --- key order ---------------------------------------------------------------------------------
+
+def key_order(value: dict):
+    """A sort key for a key value: numbers by value, strings by UTF-8 bytes, binary by unsigned bytes.
+
+    Encoding makes the documented rule explicit; it is not UTF-16 order (what a Java or JavaScript
+    string compare gives), which puts U+E000..U+FFFF before supplementary characters.
+    """
+    (kind,) = value
+    raw = value[kind]
+    if kind == "N":
+        return Decimal(raw)
+    if kind == "S":
+        return raw.encode("utf-8")
+    if kind == "B":
+        return bytes(raw)
+    raise validation_error(INVALID + f"Key values must be of type S, N or B, not {kind}")
+
+
+def compare_keys(a: dict, b: dict) -> int:
+    """-1, 0 or 1; comparing values of different types is a caller bug, so it raises."""
+    (ka,), (kb,) = a, b
+    if ka != kb:
+        raise validation_error(INVALID + f"Cannot compare key values of types {ka} and {kb}")
+    x, y = key_order(a), key_order(b)
+    return (x > y) - (x < y)
