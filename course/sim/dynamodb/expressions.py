@@ -9,54 +9,18 @@ ExpressionAttributeNames/Values" check is per request, not per expression.
 from __future__ import annotations
 
 from course.sim.dynamodb import expressions_eval as ev
-from course.sim.dynamodb.expressions_eval import Path, Update, Value, invalid, render_value, type_of
+from course.sim.dynamodb.expressions_eval import (
+    Path,
+    Update,
+    Value,
+    invalid,
+    render_value,
+    type_of,
+)
 
 # DynamoDB's reserved words. A–EXTENDED is copied from the "Reserved words in DynamoDB" page;
 # the rest of the alphabet was reconstructed from memory of that page, so it may miss a few words.
-RESERVED = frozenset("""
-ABORT ABSOLUTE ACTION ADD AFTER AGENT AGGREGATE ALL ALLOCATE ALTER ANALYZE AND ANY ARCHIVE ARE ARRAY
-AS ASC ASCII ASENSITIVE ASSERTION ASYMMETRIC AT ATOMIC ATTACH ATTRIBUTE AUTH AUTHORIZATION AUTHORIZE
-AUTO AVG BACK BACKUP BASE BATCH BEFORE BEGIN BETWEEN BIGINT BINARY BIT BLOB BLOCK BOOLEAN BOTH
-BREADTH BUCKET BULK BY BYTE CALL CALLED CALLING CAPACITY CASCADE CASCADED CASE CAST CATALOG CHAR
-CHARACTER CHECK CLASS CLOB CLOSE CLUSTER CLUSTERED CLUSTERING CLUSTERS COALESCE COLLATE COLLATION
-COLLECTION COLUMN COLUMNS COMBINE COMMENT COMMIT COMPACT COMPILE COMPRESS CONDITION CONFLICT CONNECT
-CONNECTION CONSISTENCY CONSISTENT CONSTRAINT CONSTRAINTS CONSTRUCTOR CONSUMED CONTINUE CONVERT COPY
-CORRESPONDING COUNT COUNTER CREATE CROSS CUBE CURRENT CURSOR CYCLE DATA DATABASE DATE DATETIME DAY
-DEALLOCATE DEC DECIMAL DECLARE DEFAULT DEFERRABLE DEFERRED DEFINE DEFINED DEFINITION DELETE DELIMITED
-DEPTH DEREF DESC DESCRIBE DESCRIPTOR DETACH DETERMINISTIC DIAGNOSTICS DIRECTORIES DISABLE DISCONNECT
-DISTINCT DISTRIBUTE DO DOMAIN DOUBLE DROP DUMP DURATION DYNAMIC EACH ELEMENT ELSE ELSEIF EMPTY ENABLE
-END EQUAL EQUALS ERROR ESCAPE ESCAPED EVAL EVALUATE EXCEEDED EXCEPT EXCEPTION EXCEPTIONS EXCLUSIVE
-EXEC EXECUTE EXISTS EXIT EXPLAIN EXPLODE EXPORT EXPRESSION EXTENDED EXTERNAL EXTRACT FAIL FALSE
-FAMILY FETCH FIELDS FILE FILTER FILTERING FINAL FINISH FIRST FIXED FLATTERN FLOAT FOR FORCE FOREIGN
-FORMAT FORWARD FOUND FREE FROM FULL FUNCTION FUNCTIONS GENERAL GENERATE GET GLOB GLOBAL GO GOTO GRANT
-GREATER GROUP GROUPING HANDLER HASH HAVE HAVING HEAP HIDDEN HOLD HOUR IDENTIFIED IDENTITY IF IGNORE
-IMMEDIATE IMPORT IN INCLUDING INCLUSIVE INCREMENT INCREMENTAL INDEX INDEXED INDEXES INDICATOR INFINITE
-INITIALLY INLINE INNER INNTER INOUT INPUT INSENSITIVE INSERT INSTEAD INT INTEGER INTERSECT INTERVAL
-INTO INVALIDATE IS ISOLATION ITEM ITEMS ITERATE JOIN KEY KEYS LAG LANGUAGE LARGE LAST LATERAL LEAD
-LEADING LEAVE LEFT LENGTH LESS LEVEL LIKE LIMIT LIMITED LINES LIST LOAD LOCAL LOCALTIME LOCALTIMESTAMP
-LOCATION LOCATOR LOCK LOCKS LOG LOGED LONG LOOP LOWER MAP MATCH MATERIALIZED MAX MAXLEN MEMBER MERGE
-METHOD METRICS MIN MINUS MINUTE MISSING MOD MODE MODIFIES MODIFY MODULE MONTH MULTI MULTISET NAME
-NAMES NATIONAL NATURAL NCHAR NCLOB NEW NEXT NO NONE NOT NULL NULLIF NUMBER NUMERIC OBJECT OF OFFLINE
-OFFSET OLD ON ONLINE ONLY OPAQUE OPEN OPERATOR OPTION OR ORDER ORDINALITY OTHER OTHERS OUT OUTER
-OUTPUT OVER OVERLAPS OVERRIDE OWNER PAD PARALLEL PARAMETER PARAMETERS PARTIAL PARTITION PARTITIONED
-PARTITIONS PATH PERCENT PERCENTILE PERMISSION PERMISSIONS PIPE PIPELINED PLAN POOL POSITION PRECISION
-PREPARE PRESERVE PRIMARY PRIOR PRIVATE PRIVILEGES PROCEDURE PROCESSED PROJECT PROJECTION PROPERTY
-PROVISIONING PUBLIC PUT QUERY QUIT QUORUM RAISE RANDOM RANGE RANK RAW READ READS REAL REBUILD RECORD
-RECURSIVE REDUCE REF REFERENCE REFERENCES REFERENCING REGEXP REGION REINDEX RELATIVE RELEASE REMAINDER
-RENAME REPEAT REPLACE REQUEST RESET RESIGNAL RESOURCE RESPONSE RESTORE RESTRICT RESULT RETURN
-RETURNING RETURNS REVERSE REVOKE RIGHT ROLE ROLES ROLLBACK ROLLUP ROUTINE ROW ROWS RULE RULES SAMPLE
-SATISFIES SAVE SAVEPOINT SCAN SCHEMA SCOPE SCROLL SEARCH SECOND SECTION SEGMENT SEGMENTS SELECT SELF
-SEMI SENSITIVE SEPARATE SEQUENCE SERIALIZABLE SESSION SET SETS SHARD SHARE SHARED SHORT SHOW SIGNAL
-SIMILAR SIZE SKEWED SMALLINT SNAPSHOT SOME SOURCE SPACE SPACES SPARSE SPECIFIC SPECIFICTYPE SPLIT SQL
-SQLCODE SQLERROR SQLEXCEPTION SQLSTATE SQLWARNING START STATE STATIC STATUS STORAGE STORE STORED
-STREAM STRING STRUCT STYLE SUB SUBMULTISET SUBPARTITION SUBSTRING SUBTYPE SUM SUPER SYMMETRIC SYNONYM
-SYSTEM TABLE TABLESAMPLE TEMP TEMPORARY TERMINATED TEXT THAN THEN THROUGHPUT TIME TIMESTAMP TIMEZONE
-TINYINT TO TOKEN TOTAL TOUCH TRAILING TRANSACTION TRANSFORM TRANSLATE TRANSLATION TREAT TRIGGER TRIM
-TRUE TRUNCATE TTL TUPLE TYPE UNDER UNDO UNION UNIQUE UNIT UNKNOWN UNLOGGED UNNEST UNPROCESSED UNSIGNED
-UNTIL UPDATE UPPER URL USAGE USE USER USERS USING UUID VACUUM VALUE VALUED VALUES VARCHAR VARIABLE
-VARIANCE VARINT VARYING VIEW VIEWS VIRTUAL VOID WAIT WHEN WHENEVER WHERE WHILE WINDOW WITH WITHIN
-WITHOUT WORK WRAPPED WRITE YEAR ZONE
-""".split())
+RESERVED = frozenset(["ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE", "ALTER", "ANALYZE", "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII", "ASENSITIVE", "ASSERTION", "ASYMMETRIC", "AT", "ATOMIC", "ATTACH", "ATTRIBUTE", "AUTH", "AUTHORIZATION", "AUTHORIZE", "AUTO", "AVG", "BACK", "BACKUP", "BASE", "BATCH", "BEFORE", "BEGIN", "BETWEEN", "BIGINT", "BINARY", "BIT", "BLOB", "BLOCK", "BOOLEAN", "BOTH", "BREADTH", "BUCKET", "BULK", "BY", "BYTE", "CALL", "CALLED", "CALLING", "CAPACITY", "CASCADE", "CASCADED", "CASE", "CAST", "CATALOG", "CHAR", "CHARACTER", "CHECK", "CLASS", "CLOB", "CLOSE", "CLUSTER", "CLUSTERED", "CLUSTERING", "CLUSTERS", "COALESCE", "COLLATE", "COLLATION", "COLLECTION", "COLUMN", "COLUMNS", "COMBINE", "COMMENT", "COMMIT", "COMPACT", "COMPILE", "COMPRESS", "CONDITION", "CONFLICT", "CONNECT", "CONNECTION", "CONSISTENCY", "CONSISTENT", "CONSTRAINT", "CONSTRAINTS", "CONSTRUCTOR", "CONSUMED", "CONTINUE", "CONVERT", "COPY", "CORRESPONDING", "COUNT", "COUNTER", "CREATE", "CROSS", "CUBE", "CURRENT", "CURSOR", "CYCLE", "DATA", "DATABASE", "DATE", "DATETIME", "DAY", "DEALLOCATE", "DEC", "DECIMAL", "DECLARE", "DEFAULT", "DEFERRABLE", "DEFERRED", "DEFINE", "DEFINED", "DEFINITION", "DELETE", "DELIMITED", "DEPTH", "DEREF", "DESC", "DESCRIBE", "DESCRIPTOR", "DETACH", "DETERMINISTIC", "DIAGNOSTICS", "DIRECTORIES", "DISABLE", "DISCONNECT", "DISTINCT", "DISTRIBUTE", "DO", "DOMAIN", "DOUBLE", "DROP", "DUMP", "DURATION", "DYNAMIC", "EACH", "ELEMENT", "ELSE", "ELSEIF", "EMPTY", "ENABLE", "END", "EQUAL", "EQUALS", "ERROR", "ESCAPE", "ESCAPED", "EVAL", "EVALUATE", "EXCEEDED", "EXCEPT", "EXCEPTION", "EXCEPTIONS", "EXCLUSIVE", "EXEC", "EXECUTE", "EXISTS", "EXIT", "EXPLAIN", "EXPLODE", "EXPORT", "EXPRESSION", "EXTENDED", "EXTERNAL", "EXTRACT", "FAIL", "FALSE", "FAMILY", "FETCH", "FIELDS", "FILE", "FILTER", "FILTERING", "FINAL", "FINISH", "FIRST", "FIXED", "FLATTERN", "FLOAT", "FOR", "FORCE", "FOREIGN", "FORMAT", "FORWARD", "FOUND", "FREE", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GENERAL", "GENERATE", "GET", "GLOB", "GLOBAL", "GO", "GOTO", "GRANT", "GREATER", "GROUP", "GROUPING", "HANDLER", "HASH", "HAVE", "HAVING", "HEAP", "HIDDEN", "HOLD", "HOUR", "IDENTIFIED", "IDENTITY", "IF", "IGNORE", "IMMEDIATE", "IMPORT", "IN", "INCLUDING", "INCLUSIVE", "INCREMENT", "INCREMENTAL", "INDEX", "INDEXED", "INDEXES", "INDICATOR", "INFINITE", "INITIALLY", "INLINE", "INNER", "INNTER", "INOUT", "INPUT", "INSENSITIVE", "INSERT", "INSTEAD", "INT", "INTEGER", "INTERSECT", "INTERVAL", "INTO", "INVALIDATE", "IS", "ISOLATION", "ITEM", "ITEMS", "ITERATE", "JOIN", "KEY", "KEYS", "LAG", "LANGUAGE", "LARGE", "LAST", "LATERAL", "LEAD", "LEADING", "LEAVE", "LEFT", "LENGTH", "LESS", "LEVEL", "LIKE", "LIMIT", "LIMITED", "LINES", "LIST", "LOAD", "LOCAL", "LOCALTIME", "LOCALTIMESTAMP", "LOCATION", "LOCATOR", "LOCK", "LOCKS", "LOG", "LOGED", "LONG", "LOOP", "LOWER", "MAP", "MATCH", "MATERIALIZED", "MAX", "MAXLEN", "MEMBER", "MERGE", "METHOD", "METRICS", "MIN", "MINUS", "MINUTE", "MISSING", "MOD", "MODE", "MODIFIES", "MODIFY", "MODULE", "MONTH", "MULTI", "MULTISET", "NAME", "NAMES", "NATIONAL", "NATURAL", "NCHAR", "NCLOB", "NEW", "NEXT", "NO", "NONE", "NOT", "NULL", "NULLIF", "NUMBER", "NUMERIC", "OBJECT", "OF", "OFFLINE", "OFFSET", "OLD", "ON", "ONLINE", "ONLY", "OPAQUE", "OPEN", "OPERATOR", "OPTION", "OR", "ORDER", "ORDINALITY", "OTHER", "OTHERS", "OUT", "OUTER", "OUTPUT", "OVER", "OVERLAPS", "OVERRIDE", "OWNER", "PAD", "PARALLEL", "PARAMETER", "PARAMETERS", "PARTIAL", "PARTITION", "PARTITIONED", "PARTITIONS", "PATH", "PERCENT", "PERCENTILE", "PERMISSION", "PERMISSIONS", "PIPE", "PIPELINED", "PLAN", "POOL", "POSITION", "PRECISION", "PREPARE", "PRESERVE", "PRIMARY", "PRIOR", "PRIVATE", "PRIVILEGES", "PROCEDURE", "PROCESSED", "PROJECT", "PROJECTION", "PROPERTY", "PROVISIONING", "PUBLIC", "PUT", "QUERY", "QUIT", "QUORUM", "RAISE", "RANDOM", "RANGE", "RANK", "RAW", "READ", "READS", "REAL", "REBUILD", "RECORD", "RECURSIVE", "REDUCE", "REF", "REFERENCE", "REFERENCES", "REFERENCING", "REGEXP", "REGION", "REINDEX", "RELATIVE", "RELEASE", "REMAINDER", "RENAME", "REPEAT", "REPLACE", "REQUEST", "RESET", "RESIGNAL", "RESOURCE", "RESPONSE", "RESTORE", "RESTRICT", "RESULT", "RETURN", "RETURNING", "RETURNS", "REVERSE", "REVOKE", "RIGHT", "ROLE", "ROLES", "ROLLBACK", "ROLLUP", "ROUTINE", "ROW", "ROWS", "RULE", "RULES", "SAMPLE", "SATISFIES", "SAVE", "SAVEPOINT", "SCAN", "SCHEMA", "SCOPE", "SCROLL", "SEARCH", "SECOND", "SECTION", "SEGMENT", "SEGMENTS", "SELECT", "SELF", "SEMI", "SENSITIVE", "SEPARATE", "SEQUENCE", "SERIALIZABLE", "SESSION", "SET", "SETS", "SHARD", "SHARE", "SHARED", "SHORT", "SHOW", "SIGNAL", "SIMILAR", "SIZE", "SKEWED", "SMALLINT", "SNAPSHOT", "SOME", "SOURCE", "SPACE", "SPACES", "SPARSE", "SPECIFIC", "SPECIFICTYPE", "SPLIT", "SQL", "SQLCODE", "SQLERROR", "SQLEXCEPTION", "SQLSTATE", "SQLWARNING", "START", "STATE", "STATIC", "STATUS", "STORAGE", "STORE", "STORED", "STREAM", "STRING", "STRUCT", "STYLE", "SUB", "SUBMULTISET", "SUBPARTITION", "SUBSTRING", "SUBTYPE", "SUM", "SUPER", "SYMMETRIC", "SYNONYM", "SYSTEM", "TABLE", "TABLESAMPLE", "TEMP", "TEMPORARY", "TERMINATED", "TEXT", "THAN", "THEN", "THROUGHPUT", "TIME", "TIMESTAMP", "TIMEZONE", "TINYINT", "TO", "TOKEN", "TOTAL", "TOUCH", "TRAILING", "TRANSACTION", "TRANSFORM", "TRANSLATE", "TRANSLATION", "TREAT", "TRIGGER", "TRIM", "TRUE", "TRUNCATE", "TTL", "TUPLE", "TYPE", "UNDER", "UNDO", "UNION", "UNIQUE", "UNIT", "UNKNOWN", "UNLOGGED", "UNNEST", "UNPROCESSED", "UNSIGNED", "UNTIL", "UPDATE", "UPPER", "URL", "USAGE", "USE", "USER", "USERS", "USING", "UUID", "VACUUM", "VALUE", "VALUED", "VALUES", "VARCHAR", "VARIABLE", "VARIANCE", "VARINT", "VARYING", "VIEW", "VIEWS", "VIRTUAL", "VOID", "WAIT", "WHEN", "WHENEVER", "WHERE", "WHILE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRAPPED", "WRITE", "YEAR", "ZONE"])
 
 CONDITION_FUNCTIONS = {"attribute_exists": 1, "attribute_not_exists": 1, "attribute_type": 2,
                        "begins_with": 2, "contains": 2}
@@ -261,10 +225,10 @@ class Parser:
         raise self.error()
 
     def check_bounds(self, low, high):
-        if isinstance(low, Value) and isinstance(high, Value):
-            if type_of(low.av) != type_of(high.av) or ev.compare(">", low.av, high.av):
-                raise self.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; "
-                                f"lower bound operand: {render_value(low.av)}, upper bound operand: {render_value(high.av)}")
+        if isinstance(low, Value) and isinstance(high, Value) and (
+                type_of(low.av) != type_of(high.av) or ev.compare(">", low.av, high.av)):
+            raise self.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; "
+                            f"lower bound operand: {render_value(low.av)}, upper bound operand: {render_value(high.av)}")
 
     def function(self):
         name = self.token.text.lower()
@@ -276,7 +240,6 @@ class Parser:
         if len(args) != CONDITION_FUNCTIONS[name]:
             raise self.fail(f"Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {len(args)}")
         if not isinstance(args[0], Path):
-            kind = type_of(args[0].av) if isinstance(args[0], Value) else "N"
             raise self.fail(f"Operator or function requires a document path; operator or function: {name}")
         if len(args) == 2 and isinstance(args[1], Value):
             kind = type_of(args[1].av)
@@ -304,13 +267,15 @@ class Parser:
                 if not self.accept(","):
                     break
         update = Update(clauses["SET"], clauses["REMOVE"], clauses["ADD"], clauses["DELETE"])
-        paths = update.paths()
+        self.no_overlap(update.paths())
+        return update
+
+    def no_overlap(self, paths):
         for i, one in enumerate(paths):
             for two in paths[i + 1:]:
                 if one.overlaps(two):
                     raise self.fail("Two document paths overlap with each other; must remove or rewrite one of these "
                                     f"paths; path one: {one!r}, path two: {two!r}")
-        return update
 
     def action_set(self):
         target = self.path()
@@ -344,19 +309,16 @@ class Parser:
     def action_remove(self):
         return self.path()
 
-    def action_add(self):
+    def action_add(self, operator="ADD", allowed=("N", "SS", "NS", "BS")):
         target, value = self.path(), self.value()
         kind = type_of(value.av)
-        if kind not in ("N", "SS", "NS", "BS"):
-            raise self.fail(f"Incorrect operand type for operator or function; operator: ADD, operand type: {_TYPE_WORDS.get(kind, kind)}")
+        if kind not in allowed:
+            raise self.fail("Incorrect operand type for operator or function; "
+                            f"operator: {operator}, operand type: {_TYPE_WORDS.get(kind, kind)}")
         return target, value
 
     def action_delete(self):
-        target, value = self.path(), self.value()
-        kind = type_of(value.av)
-        if kind not in ("SS", "NS", "BS"):
-            raise self.fail(f"Incorrect operand type for operator or function; operator: DELETE, operand type: {_TYPE_WORDS.get(kind, kind)}")
-        return target, value
+        return self.action_add("DELETE", ("SS", "NS", "BS"))
 
 
 _TYPE_WORDS = {"S": "STRING", "N": "NUMBER", "B": "BINARY", "BOOL": "BOOLEAN", "NULL": "NULL", "L": "LIST", "M": "MAP"}
@@ -383,29 +345,25 @@ class Expressions:
         self.used_names |= parser.used_names
         self.used_values |= parser.used_values
 
-    def condition(self, text: str, label: str = "ConditionExpression") -> "Condition":
+    def condition(self, text: str, label: str = "ConditionExpression") -> Condition:
         parser = self._parser(text, label)
         tree = parser.condition()
         self._done(parser)
         return Condition(tree)
 
-    def key_condition(self, text: str, key_schema: list) -> "ev.KeyCondition":
+    def key_condition(self, text: str, key_schema: list) -> ev.KeyCondition:
         parser = self._parser(text, "KeyConditionExpression")
         tree = parser.condition()
         self._done(parser)
         return _key_condition(tree, key_schema)
 
-    def projection(self, text: str) -> "ev.Projection":
+    def projection(self, text: str) -> ev.Projection:
         parser = self._parser(text, "ProjectionExpression")
         paths = [parser.path()]
         while parser.accept(","):
             paths.append(parser.path())
         self._done(parser)
-        for i, one in enumerate(paths):
-            for two in paths[i + 1:]:
-                if one.overlaps(two):
-                    raise parser.fail("Two document paths overlap with each other; must remove or rewrite one of "
-                                      f"these paths; path one: {one!r}, path two: {two!r}")
+        parser.no_overlap(paths)
         return ev.Projection(paths)
 
     def update(self, text: str) -> Update:
@@ -438,25 +396,24 @@ def check_unused(names, values, used_names, used_values) -> None:
             raise invalid(f"Value provided in {label} unused in expressions: keys: {{{', '.join(unused)}}}")
 
 
-def _key_condition(tree, key_schema) -> "ev.KeyCondition":
+def _key_condition(tree, key_schema) -> ev.KeyCondition:
     """Reduce a parsed condition to 'partition = v [AND sort-predicate]' or say why it isn't one."""
     keys = {k["KeyType"]: k["AttributeName"] for k in key_schema}
     hash_key, range_key = keys.get("HASH"), keys.get("RANGE")
     parts, stack = [], [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, ev.Or):
-            raise invalid("Invalid operator used in KeyConditionExpression: OR")
-        if isinstance(node, ev.Not):
-            raise invalid("Invalid operator used in KeyConditionExpression: NOT")
-        if isinstance(node, ev.In):
-            raise invalid("Invalid operator used in KeyConditionExpression: IN")
+        banned = {ev.Or: "OR", ev.Not: "NOT", ev.In: "IN"}.get(type(node))
+        if banned:
+            raise invalid(f"Invalid operator used in KeyConditionExpression: {banned}")
         if isinstance(node, ev.And):
             stack += [node.right, node.left]
             continue
         parts.append(node)
     if len(parts) > 2:
         raise invalid("Conditions can be of length 1 or 2 only")
+    subjects = [n.args[0] if isinstance(n, ev.Function) else n.subject if isinstance(n, ev.Between) else n.left
+                for n in parts]
     found = {}
     for node in parts:
         if isinstance(node, ev.Function):
@@ -473,10 +430,8 @@ def _key_condition(tree, key_schema) -> "ev.KeyCondition":
             raise invalid("Query key condition not supported")
         name = subject.elements[0]
         if name not in (hash_key, range_key):
-            missing = hash_key if hash_key not in found and all(
-                not (isinstance(p, ev.Compare) and isinstance(p.left, Path) and p.left.elements == [hash_key]) for p in parts
-            ) else range_key
-            raise invalid(f"Query condition missed key schema element: {missing}")
+            named = {p.elements[0] for p in subjects if isinstance(p, Path)}
+            raise invalid(f"Query condition missed key schema element: {hash_key if hash_key not in named else range_key}")
         if name in found:
             raise invalid("KeyConditionExpressions must only contain one condition per key")
         found[name] = (op, [o.av for o in operands])
@@ -489,30 +444,25 @@ def _key_condition(tree, key_schema) -> "ev.KeyCondition":
                            sort[0] if sort else None, sort[1] if sort else [])
 
 
+def _alone(names, values, parse):
+    """Parse one expression as a whole request, so the unused-name check covers just it."""
+    exprs = Expressions(names, values)
+    result = parse(exprs)
+    exprs.check_unused()
+    return result
+
+
 def parse_condition(text, names=None, values=None, label="ConditionExpression") -> Condition:
-    """Parse one condition/filter on its own; the unused-name check assumes it is the only expression."""
-    exprs = Expressions(names, values)
-    result = exprs.condition(text, label)
-    exprs.check_unused()
-    return result
+    return _alone(names, values, lambda e: e.condition(text, label))
 
 
-def parse_key_condition(text, names, values, key_schema) -> "ev.KeyCondition":
-    exprs = Expressions(names, values)
-    result = exprs.key_condition(text, key_schema)
-    exprs.check_unused()
-    return result
+def parse_key_condition(text, names, values, key_schema) -> ev.KeyCondition:
+    return _alone(names, values, lambda e: e.key_condition(text, key_schema))
 
 
-def parse_projection(text, names=None) -> "ev.Projection":
-    exprs = Expressions(names, None)
-    result = exprs.projection(text)
-    exprs.check_unused()
-    return result
+def parse_projection(text, names=None) -> ev.Projection:
+    return _alone(names, None, lambda e: e.projection(text))
 
 
 def parse_update(text, names=None, values=None) -> Update:
-    exprs = Expressions(names, values)
-    result = exprs.update(text)
-    exprs.check_unused()
-    return result
+    return _alone(names, values, lambda e: e.update(text))

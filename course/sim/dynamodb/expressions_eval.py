@@ -124,7 +124,7 @@ class Path:
                 current = current["M"][element]
         return current
 
-    def overlaps(self, other: "Path") -> bool:
+    def overlaps(self, other: Path) -> bool:
         n = min(len(self.elements), len(other.elements))
         return self.elements[:n] == other.elements[:n]
 
@@ -326,9 +326,7 @@ class Arithmetic:
 def arithmetic(op: str, a: Decimal, b: Decimal) -> str:
     try:
         result = NUMBER_CONTEXT.add(a, b) if op == "+" else NUMBER_CONTEXT.subtract(a, b)
-    except (Inexact, Rounded):
-        raise invalid("Number overflow. Attempting to store a number with magnitude larger than supported range") from None
-    except (Overflow, Underflow):
+    except (Inexact, Rounded, Overflow, Underflow):
         raise invalid("Number overflow. Attempting to store a number with magnitude larger than supported range") from None
     return format_number(result)
 
