@@ -11,6 +11,7 @@ from course.sim.clock import Clock
 #: boto3 service name → "module:Class" of its model; loaded on first use.
 SERVICES: dict[str, str] = {
     "lambda": "course.sim.awslambda.models:LambdaService",
+    "dynamodb": "course.sim.dynamodb.models:DynamoDBService",
 }
 
 
