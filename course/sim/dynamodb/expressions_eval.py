@@ -112,27 +112,17 @@ class Path:
         return "[" + ", ".join(f"[{e}]" if isinstance(e, int) else e for e in self.elements) + "]"
 
     def resolve(self, item: dict):
-        current = {"M": item}
-        for element in self.elements:
-            if isinstance(element, int):
-                if "L" not in current or element >= len(current["L"]):
-                    return None
-                current = current["L"][element]
-            else:
-                if "M" not in current or element not in current["M"]:
-                    return None
-                current = current["M"][element]
-        return current
+        return _walk(item, self.elements)
 
     def overlaps(self, other: Path) -> bool:
         n = min(len(self.elements), len(other.elements))
         return self.elements[:n] == other.elements[:n]
 
 
-def _parent(item: dict, path: Path):
-    """The container holding the path's last element, or None when the path cannot exist."""
+def _walk(item: dict, elements) -> dict | None:
+    """The value at ``elements`` (names and list indexes) inside ``item``, or None if absent."""
     current = {"M": item}
-    for element in path.elements[:-1]:
+    for element in elements:
         if isinstance(element, int):
             if "L" not in current or element >= len(current["L"]):
                 return None
@@ -142,6 +132,11 @@ def _parent(item: dict, path: Path):
                 return None
             current = current["M"][element]
     return current
+
+
+def _parent(item: dict, path: Path):
+    """The container holding the path's last element, or None when the path cannot exist."""
+    return _walk(item, path.elements[:-1])
 
 
 def assign(item: dict, path: Path, value: dict) -> None:
