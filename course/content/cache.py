@@ -9,7 +9,6 @@ loader. ``coldstart validate`` never uses it.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -17,8 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from course import __version__
+from course.content.gcpause import collector_paused
 from course.content.problems import LoadResult
 from course.content.models import (
+    MODULE_FIELDS,
     Distractor,
     Fact,
     Generator,
@@ -92,18 +93,10 @@ def load_pack_cached(root: Path, cache_dir: Path, outline: bool = False):
 
 def _fill(pack: Pack, root: Path, cache_dir: Path, key: str) -> None:
     """Replace an outline's lessons and questions with the full ones (from the loader if the
-    body file is gone or does not match the outline).
-
-    The cyclic garbage collector is paused meanwhile: in a running app, the thousands of
-    objects decoded here would otherwise set off full collections over the whole UI.
+    body file is gone or does not match the outline), with the garbage collector paused.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         _fill_now(pack, root, cache_dir, key)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _fill_now(pack: Pack, root: Path, cache_dir: Path, key: str) -> None:
@@ -146,7 +139,7 @@ def encode_outline(pack: Pack) -> dict:
         "info": asdict(pack.info),
         "modules": [
             {
-                **{k: getattr(m, k) for k in ("id", "title", "summary", "order", "objectives", "domains")},
+                **{k: getattr(m, k) for k in MODULE_FIELDS},
                 "lessons": [{"id": l.id, "title": l.title, "order": l.order, "summary": l.summary,
                              "sections": [[s.id, s.title] for s in l.sections]} for l in m.lessons],
                 "question_ids": [q.id for q in m.questions],
@@ -159,7 +152,7 @@ def encode_outline(pack: Pack) -> dict:
 def decode_outline(data: dict, root: Path) -> Pack:
     modules = []
     for m in data["modules"]:
-        module = Module(m["id"], m["title"], m["summary"], m["order"], m["objectives"], m["domains"])
+        module = Module(*(m[k] for k in MODULE_FIELDS))
         module.lessons = [Lesson(l["id"], l["title"], l["order"], m["id"],
                                  [Section(sid, title) for sid, title in l["sections"]], l["summary"])
                           for l in m["lessons"]]
@@ -173,7 +166,7 @@ def encode_pack(pack: Pack) -> dict:
         "info": asdict(pack.info),
         "modules": [
             {
-                **{k: getattr(m, k) for k in ("id", "title", "summary", "order", "objectives", "domains")},
+                **{k: getattr(m, k) for k in MODULE_FIELDS},
                 "lessons": [asdict(lesson) for lesson in m.lessons],
                 "questions": [_encode_question(q) for q in m.questions],
             }
@@ -203,7 +196,7 @@ def _encode_question(q: Question) -> dict:
 def decode_pack(data: dict, root: Path) -> Pack:
     modules = []
     for m in data["modules"]:
-        module = Module(m["id"], m["title"], m["summary"], m["order"], m["objectives"], m["domains"])
+        module = Module(*(m[k] for k in MODULE_FIELDS))
         module.lessons = [_decode_lesson(lesson) for lesson in m["lessons"]]
         module.questions = [_decode_question(q) for q in m["questions"]]
         modules.append(module)

@@ -7,21 +7,20 @@ in one round instead of one error at a time.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 from pathlib import Path
 
 from course import __version__
 from course.content.fields import MISSING, Fields
-from course.content.models import DOMAINS, Fact, Lesson, Module, Myth, Pack, PackInfo, Section
+from course.content.gcpause import collector_paused
+from course.content.models import DOMAINS, MODULE_FIELDS, Fact, Lesson, Module, Myth, Pack, PackInfo, Section
 from course.content.problems import LoadResult, Mark, PackError, Problems, did_you_mean
 from course.content.questions import read_questions
 from course.content.yamlsrc import BROKEN, load_file
 
 FORMAT_VERSION = 1
 PACK_FIELDS = ("format_version", "id", "title", "version", "authors", "license", "requires")
-MODULE_FIELDS = ("id", "title", "summary", "order", "objectives", "domains")
 LESSON_FIELDS = ("id", "title", "order", "summary", "sections")
 SECTION_FIELDS = ("id", "title", "body", "facts", "diagram", "tips", "myths")
 FACT_FIELDS = ("label", "value", "source")
@@ -62,16 +61,9 @@ def load_bundled() -> Pack:
 
 
 def load_pack(root: Path | str) -> LoadResult:
-    """Load and check a pack. The cyclic garbage collector is paused meanwhile: loading
-    builds hundreds of thousands of small, acyclic objects, and collections triggered
-    by them would cost more than the parse itself on a large pack."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """Load and check a pack (with the garbage collector paused: see gcpause)."""
+    with collector_paused():
         return _load_pack(Path(root))
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_pack(root: Path) -> LoadResult:

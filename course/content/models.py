@@ -23,6 +23,8 @@ DOMAINS: dict[str, str] = {
     "dva-troubleshooting": "DVA-C02 · Troubleshooting and Optimization",
 }
 
+#: The fields of module.yaml, which are also a Module's own (non-list) fields, in order.
+MODULE_FIELDS = ("id", "title", "summary", "order", "objectives", "domains")
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "generated")
 DIFFICULTIES = ("easy", "medium", "hard")
 
