@@ -146,7 +146,7 @@ class CourseApp(App):
 
     def continue_learning(self) -> None:
         position = self.store.position()
-        if self.continue_label() is None:
+        if position is None or self.pack.module(position.module_id) is None:
             self.notify("Nothing to continue yet: open a module to start.")
         elif position.kind == "lesson" and self.pack.lesson(position.lesson_id):
             self.open_lesson(position.lesson_id, position.section_id)
