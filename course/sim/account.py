@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ SERVICES: dict[str, str] = {
     "dynamodb": "course.sim.dynamodb.models:DynamoDBService",
 }
 
+#: The call log keeps this many recent calls, so a long load scenario cannot grow it without end.
+CALL_LOG_SIZE = 100_000
+
 
 class Account:
     def __init__(self, account_id: str = "123456789012", region: str = "us-east-1", clock: Clock | None = None):
@@ -23,6 +27,10 @@ class Account:
         self._services: dict[str, Any] = {}
         self._clients: dict[str, Any] = {}
         self.stacks: dict[str, Any] = {}
+        #: Every API call answered, in order, as ``{"service", "operation", "time", "table"?,
+        #: "index"?, "error"?}``; a service may add figures to the entry of the call it is answering
+        #: (DynamoDB adds the capacity a request consumed). Checks read it: "no Scan", say.
+        self.calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_SIZE)
 
     def service(self, name: str):
         """The model of service ``name`` in this account, created on first use."""
@@ -38,7 +46,21 @@ class Account:
 
     def call(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Answer one API call the way the bridge and scenarios use it: raises AwsError on failure."""
-        return self.service(service).call(operation, params)
+        entry: dict[str, Any] = {"service": service, "operation": operation, "time": self.clock.now()}
+        for name, field in (("TableName", "table"), ("IndexName", "index"), ("FunctionName", "function")):
+            if isinstance(params.get(name), str):
+                entry[field] = params[name]
+        self.calls.append(entry)
+        try:
+            return self.service(service).call(operation, params)
+        except Exception as error:
+            entry["error"] = getattr(error, "code", type(error).__name__)
+            raise
+
+    @property
+    def current_call(self) -> dict[str, Any] | None:
+        """The log entry of the call being answered (the last one begun)."""
+        return self.calls[-1] if self.calls else None
 
     def client(self, service: str):
         """A real botocore client whose every call this account answers, in process."""
@@ -66,6 +88,7 @@ class Account:
         self.close()
         self._services.clear()
         self.stacks.clear()
+        self.calls.clear()
 
     def close(self) -> None:
         for model in self._services.values():

@@ -16,9 +16,11 @@ Sources:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import uuid
 from datetime import datetime
+from typing import Callable
 
 from course.sim.dynamodb.items import (
     INVALID, item_size, key_order, validate_key_type, validate_value, validation_error,
@@ -105,7 +107,16 @@ class Table:
         self.keys = [(k["AttributeName"], types[k["AttributeName"]]) for k in key_schema]
         self.hash_key = self.keys[0][0]
         self.range_key = self.keys[1][0] if len(self.keys) == 2 else None
+        #: Storage key → item. Every change goes through ``write`` so listeners see it.
         self.items: dict[tuple, dict] = {}
+        #: Partition key order → the sort parts of its storage keys, kept sorted (Query reads one).
+        self._partitions: dict[object, list[tuple]] = {}
+        self._scan_cache: list[tuple] | None = None
+        #: ``listener(table, old, new, service_delete)`` after every item change, in change order:
+        #: streams, secondary indexes, caches, replicas and the point-in-time log hang off this.
+        self.listeners: list[Callable[["Table", dict | None, dict | None, bool], None]] = []
+        #: Decides whether a request fits the table's capacity (``throughput.py``); None admits all.
+        self.meter = None
         #: ``StreamSpecification`` as given; the stream's ARN is reported but no records are kept
         #: (the dynamodbstreams service is not modeled, so nothing could read them).
         self.stream: dict | None = None
@@ -138,6 +149,30 @@ class Table:
     def key_of(self, item: dict) -> dict:
         return {name: item[name] for name, _ in self.keys}
 
+    # -- changes ------------------------------------------------------------------------------
+
+    def write(self, where: tuple, new: dict | None, *, service_delete: bool = False) -> dict | None:
+        """Store ``new`` at ``where`` (or delete it when ``new`` is None); returns the old item.
+        ``service_delete`` marks deletions DynamoDB makes itself (TTL), which streams record apart."""
+        old = self.items.get(where)
+        if new is None:
+            if old is None:
+                return None
+            del self.items[where]
+            sorts = self._partitions[where[0]]
+            del sorts[bisect.bisect_left(sorts, where[1:])]
+            if not sorts:
+                del self._partitions[where[0]]
+            self._scan_cache = None
+        else:
+            self.items[where] = new
+            if old is None:
+                bisect.insort(self._partitions.setdefault(where[0], []), where[1:])
+                self._scan_cache = None
+        for listener in self.listeners:
+            listener(self, old, new, service_delete)
+        return old
+
     # -- ordering -----------------------------------------------------------------------------
 
     def _partition_hash(self, storage_key: tuple) -> bytes:
@@ -149,12 +184,14 @@ class Table:
         return int.from_bytes(self._partition_hash(storage_key)[:8], "big") % total
 
     def scan_order(self) -> list[tuple]:
-        return sorted(self.items, key=lambda k: (self._partition_hash(k), k[1:]))
+        if self._scan_cache is None:
+            self._scan_cache = sorted(self.items, key=lambda k: (self._partition_hash(k), k[1:]))
+        return self._scan_cache
 
     def partition(self, partition_value: dict, forward: bool = True) -> list[tuple]:
         """Storage keys of one partition in sort-key order (reversed for ScanIndexForward=false)."""
         wanted = key_order(partition_value)
-        keys = sorted((k for k in self.items if k[0] == wanted), key=lambda k: k[1:])
+        keys = [(wanted, *sort) for sort in self._partitions.get(wanted, ())]
         return keys if forward else keys[::-1]
 
     # -- description --------------------------------------------------------------------------

@@ -207,7 +207,7 @@ class SamTransform:
         if merged.get("PackageType", out.get("PackageType", "Zip")) == "Zip" and "ImageUri" not in merged:
             for key in ("Handler", "Runtime"):
                 if key not in merged:
-                    self.problems.add(mark, f"{path}.{key}", f"required for a .zip package (PackageType Zip);"
+                    self.problems.add(mark, f"{path}.{key}", "required for a .zip package (PackageType Zip);"
                                                              " set it here or in Globals.Function")
         return out
 

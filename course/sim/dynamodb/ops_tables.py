@@ -1,0 +1,122 @@
+"""CreateTable, DescribeTable, ListTables, DeleteTable and UpdateTable.
+
+Features that add to a table's definition (indexes, streams, TTL, table classes…) plug in through
+``_create_table_<x>`` / ``_update_table_<x>`` hooks on their own family, so this file knows only
+the key schema, billing mode and provisioned throughput.
+"""
+
+from __future__ import annotations
+
+import re
+
+from course.sim.dynamodb.items import validation_error
+from course.sim.dynamodb.tables import Table, check_billing, check_definition
+from course.sim.errors import AwsError
+from course.sim.service import operation
+
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+
+
+class TableOps:
+    HANDLES = ("StreamSpecification", "AttributeDefinitions")
+
+    @operation("CreateTable")
+    def create_table(self, params: dict) -> dict:
+        self.refuse_unmodeled(params)
+        name = params["TableName"]
+        if not _TABLE_NAME.fullmatch(name):
+            raise validation_error(f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+                                   "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
+                                   "and have length between 3 and 255")
+        key_schema, definitions, billing, throughput = check_definition(params)
+        if name in self.tables:
+            raise AwsError("ResourceInUseException", f"Table already exists: {name}", 400)
+        table = Table(name, self.account.arn("dynamodb", f"table/{name}"), key_schema, definitions, billing,
+                      throughput, self.account.clock.datetime())
+        for hook in self._hooks["_create_table_"]:
+            hook(table, params)
+        self.tables[name] = table
+        return {"TableDescription": self.describe(table)}
+
+    def describe(self, table: Table, status: str = "ACTIVE") -> dict:
+        """A table's description, with what each feature family adds (``_describe_<x>`` hooks)."""
+        out = table.description(status)
+        for name in dir(type(self)):
+            if name.startswith("_describe_"):
+                getattr(self, name)(table, out)
+        return out
+
+    @operation("DescribeTable")
+    def describe_table(self, params: dict) -> dict:
+        try:
+            table = self.table(params["TableName"])
+        except AwsError as error:
+            raise AwsError(error.code, f"Requested resource not found: Table: {params['TableName']} not found",
+                           400) from None
+        return {"Table": self.describe(table)}
+
+    @operation("ListTables")
+    def list_tables(self, params: dict) -> dict:
+        limit = params.get("Limit", 100)
+        names = sorted(self.tables)
+        start = params.get("ExclusiveStartTableName")
+        if start:
+            names = [n for n in names if n > start]
+        out = {"TableNames": names[:limit]}
+        if len(names) > limit:
+            out["LastEvaluatedTableName"] = names[limit - 1]
+        return out
+
+    @operation("DeleteTable")
+    def delete_table(self, params: dict) -> dict:
+        table = self.table(params["TableName"])
+        description = self.describe(table, "DELETING")
+        del self.tables[table.name]
+        for name in dir(type(self)):
+            if name.startswith("_delete_table_"):
+                getattr(self, name)(table)
+        return {"TableDescription": description}
+
+    @operation("UpdateTable")
+    def update_table(self, params: dict) -> dict:
+        """Billing mode and provisioned throughput here; each feature's ``_update_table_<x>`` hook
+        takes its own parameters and says whether it changed anything. Changes take effect at once."""
+        self.refuse_unmodeled(params)
+        table = self.table(params["TableName"])
+        changed = False
+        for hook in self._hooks["_update_table_"]:
+            changed = hook(table, params) or changed
+        if params.get("BillingMode") is None and params.get("ProvisionedThroughput") is None:
+            if not changed:
+                raise validation_error("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                                       "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
+                                       "required")
+            return {"TableDescription": self.describe(table)}
+        billing = params.get("BillingMode") or table.billing
+        requested = params.get("ProvisionedThroughput")
+        if billing == "PROVISIONED" and requested is None:
+            requested = table.throughput
+        if billing == table.billing and requested is not None and requested == table.throughput:
+            current = table.throughput
+            raise validation_error(
+                "The provisioned throughput for the table will not change. The requested value equals the current "
+                f"value. Current ReadCapacityUnits provisioned for the table: {current['ReadCapacityUnits']}. "
+                f"Requested ReadCapacityUnits: {requested['ReadCapacityUnits']}. Current WriteCapacityUnits "
+                f"provisioned for the table: {current['WriteCapacityUnits']}. Requested WriteCapacityUnits: "
+                f"{requested['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for current "
+                "limits and how to request higher limits.")
+        billing, throughput = check_billing(billing, requested)
+        if billing != table.billing:
+            table.billing_changed = self.account.clock.datetime()
+        table.billing, table.throughput = billing, throughput
+        return {"TableDescription": self.describe(table)}
+
+    # -- streams: the specification only; records are kept by the streams family ------------------
+
+    def _create_table_stream(self, table: Table, params: dict) -> None:
+        stream = params.get("StreamSpecification")
+        if stream and stream.get("StreamEnabled"):
+            if stream.get("StreamViewType") not in ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
+                raise validation_error("StreamSpecification.StreamViewType must be specified when "
+                                       "StreamEnabled is true")
+            table.stream = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
