@@ -40,7 +40,7 @@ INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 EXTRA_FUNCTIONS = ("from_json",)
 MESSAGE_NAMES = ("actual", "expected", "query")
 #: The top-level keys of the document expectations query (built by course.grading.steps).
-DOCUMENT_ROOTS = ("steps", "stack", "last", "files", "time")
+DOCUMENT_ROOTS = ("steps", "stack", "last", "files", "time", "calls")
 STEP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: ``${query}`` inside a step's text is replaced by the query's result when the step runs.
 REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")

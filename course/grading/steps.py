@@ -48,7 +48,8 @@ class Scenario:
         self.stack = None
         self.start = account.clock.now()
         self.logs: dict[str, list[str]] = {}
-        self.document: dict[str, Any] = {"steps": {}, "stack": None, "last": None, "files": files, "time": {}}
+        self.document: dict[str, Any] = {"steps": {}, "stack": None, "last": None, "files": files, "time": {},
+                                         "calls": {}}
         self._tick()
 
     def run(self, step: Step) -> Any:
@@ -56,7 +57,13 @@ class Scenario:
             args = substitute(step.args, self.document)  # an event file is sent as written: it is not in args
         except QueryError as exc:
             raise StepFailed(str(exc)) from None
+        before = self.account.call_count
         result = plain(getattr(self, "_" + step.kind)(step, args))
+        # The API calls the step caused (a handler's own boto3 calls included), for checks such as
+        # "every access pattern is a Query or GetItem". The log is bounded; a step longer than it
+        # sees its most recent calls.
+        made = min(self.account.call_count - before, len(self.account.calls))
+        self.document["calls"][step.name] = [dict(c) for c in list(self.account.calls)[len(self.account.calls) - made:]]
         self.document["steps"][step.name] = result
         self.document["last"] = result
         self._tick()

@@ -31,6 +31,7 @@ class Account:
         #: "index"?, "error"?}``; a service may add figures to the entry of the call it is answering
         #: (DynamoDB adds the capacity a request consumed). Checks read it: "no Scan", say.
         self.calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_SIZE)
+        self.call_count = 0
 
     def service(self, name: str):
         """The model of service ``name`` in this account, created on first use."""
@@ -51,6 +52,7 @@ class Account:
             if isinstance(params.get(name), str):
                 entry[field] = params[name]
         self.calls.append(entry)
+        self.call_count += 1
         try:
             return self.service(service).call(operation, params)
         except Exception as error:

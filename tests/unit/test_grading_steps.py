@@ -252,3 +252,29 @@ def test_a_qualifier_may_be_a_version_number(tmp_path, fake_sim, monkeypatch):
 """))
     assert report.checks[0].status == "passed", report.text()
     assert seen == ["1"]
+
+
+def test_calls_hold_what_each_step_called(tmp_path, fake_sim):
+    report = run(tmp_path, check("""\
+  steps:
+    - deploy
+    - name: ask
+      call: {service: lambda, operation: GetFunctionConfiguration, params: {FunctionName: Hello}}
+    - name: missing
+      call: {service: lambda, operation: GetFunctionConfiguration, params: {FunctionName: Nope}}
+  expect:
+    - {query: "calls.ask[].operation", equals: [GetFunctionConfiguration]}
+    - {query: "calls.ask[0].function", equals: Hello}
+    - {query: "calls.missing[0].error", equals: ResourceNotFoundException}
+    - {query: "calls.ask[?operation=='Scan'] | length(@)", equals: 0}
+"""))
+    assert outcome(report)[0] == "passed", report.text()
+    report = run(tmp_path, check("""\
+  steps:
+    - deploy
+    - name: ask
+      call: {service: lambda, operation: GetFunctionConfiguration, params: {FunctionName: Hello}}
+  expect:
+    - {query: "calls.ask[?operation=='GetFunctionConfiguration'] | length(@)", equals: 0}
+"""))
+    assert outcome(report)[0] == "failed"
