@@ -13,6 +13,11 @@ from course.sim.clock import Clock
 SERVICES: dict[str, str] = {
     "lambda": "course.sim.awslambda.models:LambdaService",
     "dynamodb": "course.sim.dynamodb.models:DynamoDBService",
+    "dynamodbstreams": "course.sim.dynamodbstreams.models:StreamsService",
+    "kinesis": "course.sim.kinesis.models:KinesisService",
+    "s3": "course.sim.s3.models:S3Service",
+    "dax": "course.sim.dax.models:DaxService",
+    "application-autoscaling": "course.sim.autoscaling.models:AutoScalingService",
 }
 
 #: The call log keeps this many recent calls, so a long load scenario cannot grow it without end.

@@ -22,9 +22,17 @@ import copy
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions import Expressions
 from course.sim.dynamodb.items import validate_value, validation_error
+from course.sim.dynamodb.ops_backups import BackupOps
+from course.sim.dynamodb.ops_batch import BatchOps
+from course.sim.dynamodb.ops_capacity import CapacityOps
+from course.sim.dynamodb.ops_global import GlobalOps
+from course.sim.dynamodb.ops_indexes import IndexOps
 from course.sim.dynamodb.ops_items import ItemOps
 from course.sim.dynamodb.ops_read import ReadOps
+from course.sim.dynamodb.ops_streams import StreamOps
 from course.sim.dynamodb.ops_tables import TableOps
+from course.sim.dynamodb.ops_transact import TransactOps
+from course.sim.dynamodb.ops_ttl import TtlOps
 from course.sim.dynamodb.tables import Table
 from course.sim.errors import AwsError
 from course.sim.service import Service
@@ -49,7 +57,8 @@ def _not_modeled(what: str) -> AwsError:
     return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
 
-class DynamoDBService(ItemOps, ReadOps, TableOps, Service):
+class DynamoDBService(IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
+                      ItemOps, ReadOps, TableOps, Service):
     name = "dynamodb"
 
     def __init__(self, account):

@@ -1,23 +1,24 @@
 """Template creator for ``AWS::DynamoDB::Table``.
 
-The creator turns the resource's properties into the CreateTable call CloudFormation makes and
-calls the same model method the boto3 bridge calls, so a template meets exactly the API's rules.
-``AWS::Serverless::SimpleTable`` needs nothing here: the SAM transform (``template/sam.py``) has
-already rewritten it into an ``AWS::DynamoDB::Table``. ``course.sim.template`` imports this module
-when it deploys.
+The creator turns the resource's properties into the API calls CloudFormation makes (CreateTable,
+then UpdateTimeToLive, UpdateContinuousBackups and EnableKinesisStreamingDestination for the
+properties that have their own operation) and calls the same model the boto3 bridge calls, so a
+template meets exactly the API's rules. ``AWS::Serverless::SimpleTable`` needs nothing here: the
+SAM transform (``template/sam.py``) has already rewritten it into an ``AWS::DynamoDB::Table``.
+``course.sim.template`` imports this module when it deploys.
 """
 
 from __future__ import annotations
 
 from course.sim.template import PhysicalResource, register_creator
 
-# Passed to CreateTable unchanged; the model refuses the ones it does not model (indexes, say),
-# so a template never silently loses a feature that changes behaviour.
+# Passed to CreateTable unchanged; the model refuses the ones it does not model, so a template
+# never silently loses a feature that changes behaviour.
 _PASSED = ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
-           "OnDemandThroughput", "WarmThroughput")
+           "OnDemandThroughput", "WarmThroughput", "TableClass")
 # Not modeled and not needed: none of these changes what reads and writes return.
-_IGNORED = ("Tags", "SSESpecification", "PointInTimeRecoverySpecification", "ContributorInsightsSpecification",
-            "TableClass", "DeletionProtectionEnabled", "ResourcePolicy")
+_IGNORED = ("Tags", "SSESpecification", "ContributorInsightsSpecification", "DeletionProtectionEnabled",
+            "ResourcePolicy")
 
 
 def _throughput(value: dict) -> dict:
@@ -25,20 +26,51 @@ def _throughput(value: dict) -> dict:
     return {key: int(amount) for key, amount in value.items()}
 
 
-def create_table(account, logical_id: str, props: dict, context) -> PhysicalResource:
-    service = account.service("dynamodb")
+def _create_params(props: dict, name: str) -> dict:
     params = {key: props[key] for key in _PASSED if key in props}
-    params["TableName"] = props.get("TableName") or context.physical_name(255)
+    params["TableName"] = name
     if props.get("ProvisionedThroughput"):
         params["ProvisionedThroughput"] = _throughput(props["ProvisionedThroughput"])
+    for index in params.get("GlobalSecondaryIndexes") or []:
+        if index.get("ProvisionedThroughput"):
+            index["ProvisionedThroughput"] = _throughput(index["ProvisionedThroughput"])
     if props.get("StreamSpecification"):
-        params["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
-    for key in ("TimeToLiveSpecification", "KinesisStreamSpecification", "ImportSourceSpecification"):
-        if props.get(key):
-            from course.sim.dynamodb.models import _not_modeled
+        params["StreamSpecification"] = {"StreamEnabled": True,
+                                         "StreamViewType": props["StreamSpecification"]["StreamViewType"]}
+    return params
 
-            raise _not_modeled(f"AWS::DynamoDB::Table property {key}")
-    made = service.create_table(params)["TableDescription"]
+
+def _follow_ups(props: dict, name: str) -> list[tuple[str, dict]]:
+    """The calls CloudFormation makes after CreateTable for properties with an operation of their own."""
+    calls = []
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        calls.append(("UpdateTimeToLive", {"TableName": name, "TimeToLiveSpecification": {
+            "Enabled": True, "AttributeName": ttl.get("AttributeName")}}))
+    pitr = props.get("PointInTimeRecoverySpecification")
+    if pitr and pitr.get("PointInTimeRecoveryEnabled"):
+        spec = {"PointInTimeRecoveryEnabled": True}
+        if pitr.get("RecoveryPeriodInDays") is not None:
+            spec["RecoveryPeriodInDays"] = int(pitr["RecoveryPeriodInDays"])
+        calls.append(("UpdateContinuousBackups", {"TableName": name, "PointInTimeRecoverySpecification": spec}))
+    kinesis = props.get("KinesisStreamSpecification")
+    if kinesis:
+        calls.append(("EnableKinesisStreamingDestination", {"TableName": name, "StreamArn": kinesis["StreamArn"]}))
+    return calls
+
+
+def create_table(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    service = account.service("dynamodb")
+    name = props.get("TableName") or context.physical_name(255)
+    if props.get("ImportSourceSpecification"):
+        # ImportTable takes the source's fields at its top level; CloudFormation waits for the import.
+        service.call("ImportTable", {**props["ImportSourceSpecification"],
+                                     "TableCreationParameters": _create_params(props, name)})
+        made = service.call("DescribeTable", {"TableName": name})["Table"]
+    else:
+        made = service.call("CreateTable", _create_params(props, name))["TableDescription"]
+    for operation, params in _follow_ups(props, name):
+        service.call(operation, params)
     attributes = {"Arn": made["TableArn"]}
     if made.get("LatestStreamArn"):
         attributes["StreamArn"] = made["LatestStreamArn"]
@@ -46,7 +78,7 @@ def create_table(account, logical_id: str, props: dict, context) -> PhysicalReso
 
 
 def _delete(account, made) -> None:
-    account.service("dynamodb").delete_table({"TableName": made.physical_id})
+    account.service("dynamodb").call("DeleteTable", {"TableName": made.physical_id})
 
 
 register_creator("AWS::DynamoDB::Table", create_table, ("Arn", "StreamArn"), delete=_delete)

@@ -319,3 +319,14 @@ SCHEMAS: dict[str, dict] = {
     "AWS::Serverless::SimpleTable": SAM_SIMPLE_TABLE,
 }
 SAM_TYPES = ("AWS::Serverless::Function", "AWS::Serverless::SimpleTable")
+
+
+def _merge_feature_schemas() -> None:
+    """Resource types added by a service's own feature module, each in ``schemas_<feature>.py``."""
+    import importlib
+
+    for feature in ("esm", "dax", "backups", "capacity"):
+        SCHEMAS.update(importlib.import_module(f"course.sim.template.schemas_{feature}").SCHEMAS)
+
+
+_merge_feature_schemas()

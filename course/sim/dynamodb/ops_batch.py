@@ -1,0 +1,7 @@
+"""BatchGetItem and BatchWriteItem."""
+
+from __future__ import annotations
+
+
+class BatchOps:
+    HANDLES: tuple[str, ...] = ()

@@ -1,0 +1,7 @@
+"""DynamoDB Streams: stream records kept per table as items change."""
+
+from __future__ import annotations
+
+
+class StreamOps:
+    HANDLES: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""The simulated s3 service."""
