@@ -28,6 +28,7 @@ from course.sim.dynamodb.ops_capacity import CapacityOps
 from course.sim.dynamodb.ops_global import GlobalOps
 from course.sim.dynamodb.ops_indexes import IndexOps
 from course.sim.dynamodb.ops_items import ItemOps
+from course.sim.dynamodb.ops_kinesis import KinesisDestinationOps
 from course.sim.dynamodb.ops_read import ReadOps
 from course.sim.dynamodb.ops_streams import StreamOps
 from course.sim.dynamodb.ops_tables import TableOps
@@ -58,7 +59,7 @@ def _not_modeled(what: str) -> AwsError:
 
 
 class DynamoDBService(IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
-                      ItemOps, ReadOps, TableOps, Service):
+                      KinesisDestinationOps,                       ItemOps, ReadOps, TableOps, Service):
     name = "dynamodb"
 
     def __init__(self, account):
