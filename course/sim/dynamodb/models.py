@@ -59,7 +59,7 @@ def _not_modeled(what: str) -> AwsError:
 
 
 class DynamoDBService(IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
-                      KinesisDestinationOps,                       ItemOps, ReadOps, TableOps, Service):
+                      KinesisDestinationOps, ItemOps, ReadOps, TableOps, Service):
     name = "dynamodb"
 
     def __init__(self, account):
