@@ -54,6 +54,11 @@ MSG_EMPTY_SET = {"SS": INVALID + "An string set  may not be empty",
                  "BS": INVALID + "Binary sets should not be empty"}
 MSG_NS_DUPLICATES = "Input collection contains duplicates"
 MSG_ITEM_TOO_BIG = "Item size has exceeded the maximum allowed size"
+# "DynamoDB supports nested attributes up to 32 levels deep" (Constraints page); the attribute
+# itself is level 1, so a leaf inside 31 maps is the deepest value an item may hold.
+MAX_NESTING = 32
+MSG_TOO_DEEP = ("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+                "beyond supported limit")
 
 # DynamoDB reads numbers like Java's BigDecimal: optional sign, digits with an optional point, an
 # optional exponent. Python's Decimal() would also take "NaN", "Infinity", "1_0" and padding.
@@ -138,12 +143,15 @@ def _bytes(raw) -> bytes:
     raise validation_error(INVALID + "Binary attribute values must be bytes")
 
 
-def validate_value(value) -> dict:
+def validate_value(value, depth: int = 1) -> dict:
     """Check one attribute value the way DynamoDB does and return it in stored (canonical) form.
 
     Returning the normalised copy means the caller stores exactly what DynamoDB would later
-    return; the caller's dict is never mutated.
+    return; the caller's dict is never mutated. ``depth`` is the value's nesting level (1 for an
+    attribute), checked against the 32-level limit.
     """
+    if depth > MAX_NESTING:
+        raise validation_error(MSG_TOO_DEEP)
     kind = _type_of(value)
     raw = value[kind]
     if kind == "S":
@@ -165,11 +173,11 @@ def validate_value(value) -> dict:
     if kind == "L":
         if not isinstance(raw, (list, tuple)):
             raise validation_error(MSG_EMPTY_VALUE)
-        return {"L": [validate_value(v) for v in raw]}
+        return {"L": [validate_value(v, depth + 1) for v in raw]}
     if kind == "M":
         if not isinstance(raw, dict):
             raise validation_error(MSG_EMPTY_VALUE)
-        return {"M": {str(k): validate_value(v) for k, v in raw.items()}}
+        return {"M": {str(k): validate_value(v, depth + 1) for k, v in raw.items()}}
     return {kind: _validate_set(kind, raw)}
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Callable
 
 from course.sim.dynamodb.items import (
-    INVALID, item_size, key_order, validate_key_type, validate_value, validation_error,
+    INVALID, item_size, key_order, validate_key_type, validate_key_value, validate_value, validation_error,
 )
 
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
@@ -143,6 +143,8 @@ class Table:
             value = validate_value(key[name])
             if next(iter(value)) != kind:
                 raise validation_error(label)
+            if not value[kind]:  # an empty S or B can never be a key, so it names no item
+                validate_key_value(name, value, kind)
             stored[name] = value
         return stored
 
