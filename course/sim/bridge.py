@@ -31,18 +31,23 @@ def botocore_session():
     return _session
 
 
-def make_client(account, service: str):
+def make_client(account, service: str, region: str | None = None):
+    """A client of ``service`` in ``region`` (the account's own Region unless given)."""
     from botocore.config import Config
 
+    region = region or account.region
     client = botocore_session().create_client(
         service,
-        region_name=account.region,
+        region_name=region,
         aws_access_key_id="SIMULATED",
         aws_secret_access_key="SIMULATED",
-        endpoint_url=f"https://{service}.{account.region}.simulated.invalid",
+        endpoint_url=f"https://{service}.{region}.simulated.invalid",
         config=Config(retries={"total_max_attempts": 1}, parameter_validation=True),
     )
-    install(client, lambda operation, params: account.call(service, operation, params))
+    if region == account.region:
+        install(client, lambda operation, params: account.call(service, operation, params))
+    else:
+        install(client, lambda operation, params: account.call(service, operation, params, region=region))
     return client
 
 
