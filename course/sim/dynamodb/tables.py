@@ -63,7 +63,9 @@ def check_definition(params: dict) -> tuple[list[dict], list[dict], str, dict | 
     if missing:
         raise _problem("Some index key attributes are not defined in AttributeDefinitions. "
                        f"Keys: [{', '.join(missing)}], AttributeDefinitions: [{', '.join(names)}]")
-    if len(names) != len(keys):
+    # With secondary indexes the definitions also cover index keys; ``indexes.check_indexes`` checks those.
+    if len(names) != len(keys) and params.get("GlobalSecondaryIndexes") is None \
+            and params.get("LocalSecondaryIndexes") is None:
         raise _problem("Number of attributes in KeySchema does not exactly match number of attributes "
                        "defined in AttributeDefinitions")
     billing, throughput = check_billing(params.get("BillingMode") or "PROVISIONED", params.get("ProvisionedThroughput"))
@@ -117,6 +119,8 @@ class Table:
         self.listeners: list[Callable[["Table", dict | None, dict | None, bool], None]] = []
         #: Decides whether a request fits the table's capacity (``throughput.py``); None admits all.
         self.meter = None
+        #: Index name → ``indexes.Index`` (GSIs and LSIs); each subscribes to ``listeners``.
+        self.indexes: dict = {}
         #: ``StreamSpecification`` as given; the stream's ARN is reported but no records are kept
         #: (the dynamodbstreams service is not modeled, so nothing could read them).
         self.stream: dict | None = None
