@@ -162,7 +162,7 @@ class Parser:
 
     def is_call(self, *names) -> bool:
         following = self.peek()
-        return (self.token.kind == "NAME" and self.token.text.lower() in names
+        return (self.token.kind == "NAME" and self.token.text in names
                 and following.kind == "OP" and following.text == "(")
 
     def operand(self):
@@ -200,7 +200,7 @@ class Parser:
             node = self.condition()
             self.expect(")")
             return node
-        if self.token.kind == "NAME" and self.token.text.lower() in CONDITION_FUNCTIONS and self.is_call(self.token.text.lower()):
+        if self.token.kind == "NAME" and self.token.text in CONDITION_FUNCTIONS and self.is_call(self.token.text):
             return self.function()
         left = self.operand()
         if self.token.kind == "OP" and self.token.text in COMPARATORS:
@@ -231,7 +231,7 @@ class Parser:
                             f"lower bound operand: {render_value(low.av)}, upper bound operand: {render_value(high.av)}")
 
     def function(self):
-        name = self.token.text.lower()
+        name = self.token.text
         self.pos += 2
         args = [self.operand()]
         while self.accept(","):
