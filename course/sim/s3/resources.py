@@ -1,0 +1,45 @@
+"""Template creator for ``AWS::S3::Bucket``: CreateBucket, as CloudFormation calls it.
+
+Properties that would change what the bucket does (versioning, lifecycle rules, notifications,
+replication, object lock, website hosting) are not modeled and are refused loudly; tags, encryption
+and access settings change nothing the simulator shows and are accepted. The attribute values follow
+the CloudFormation reference (aws-resource-s3-bucket.html, "Return values").
+``course.sim.template`` imports this module when it deploys.
+"""
+
+from __future__ import annotations
+
+from course.sim.errors import AwsError
+from course.sim.template import PhysicalResource, register_creator
+
+_ACCEPTED = {"BucketName", "Tags", "BucketEncryption", "PublicAccessBlockConfiguration", "OwnershipControls",
+             "AccessControl", "AbacStatus"}
+
+
+def create_bucket(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    refused = sorted(set(props) - _ACCEPTED)
+    if refused:
+        raise AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model AWS::S3::Bucket "
+                       f"{', '.join(refused)}.", 501)
+    name = props.get("BucketName") or context.physical_name(63).lower()
+    account.service("s3").call("CreateBucket", {"Bucket": name})
+    region = account.region
+    return PhysicalResource(name, {
+        "Arn": f"arn:aws:s3:::{name}",
+        "DomainName": f"{name}.s3.amazonaws.com",
+        "DualStackDomainName": f"{name}.s3.dualstack.{region}.amazonaws.com",
+        "RegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
+        "WebsiteURL": f"http://{name}.s3-website-{region}.amazonaws.com",
+    })
+
+
+def _delete(account, made) -> None:
+    s3 = account.service("s3")
+    bucket = s3.buckets.get(made.physical_id)
+    if bucket is not None:
+        bucket.objects.clear()
+        s3.call("DeleteBucket", {"Bucket": made.physical_id})
+
+
+register_creator("AWS::S3::Bucket", create_bucket,
+                 ("Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"), delete=_delete)
