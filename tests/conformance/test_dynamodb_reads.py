@@ -15,8 +15,12 @@ from tests.conformance.support import invalid
 PAD = "x" * 100_000  # ten of these items are about 1 MB
 
 
-def fill(ddb, count=10, pk="p", pad=""):
+def fill(ddb, count=10, pk="p", pad="", clock=None):
+    """Items in one partition; with a clock, one write a simulated second, so large items stay
+    within a partition's 1,000 WCU a second (ServiceQuotas.html)."""
     for i in range(count):
+        if clock is not None:
+            clock.advance(1)
         item = {"pk": {"S": pk}, "sk": {"N": str(i)}, "kind": {"S": "even" if i % 2 == 0 else "odd"}}
         if pad:
             item["pad"] = {"S": pad}
@@ -130,24 +134,24 @@ def test_exclusive_start_key_must_match_the_schema(ddb):
 
 # --- 1 MB pages ("A single Query operation can retrieve a maximum of 1 MB of data") -------------
 
-def test_query_stops_at_1_mb(ddb):
-    fill(ddb, 15, pad=PAD)
+def test_query_stops_at_1_mb(ddb, acct):
+    fill(ddb, 15, pad=PAD, clock=acct.clock)
     first = q(ddb)
     assert 0 < first["Count"] < 15 and "LastEvaluatedKey" in first
     rest = q(ddb, ExclusiveStartKey=first["LastEvaluatedKey"])
     assert sks(first) + sks(rest) == list(range(15)) and "LastEvaluatedKey" not in rest
 
 
-def test_one_mb_is_counted_before_the_filter(ddb):
+def test_one_mb_is_counted_before_the_filter(ddb, acct):
     """The limit applies before any FilterExpression, so a filter matching nothing still pages."""
-    fill(ddb, 15, pad=PAD)
+    fill(ddb, 15, pad=PAD, clock=acct.clock)
     page = q(ddb, FilterExpression="kind = :none",
              ExpressionAttributeValues={":p": {"S": "p"}, ":none": {"S": "none"}})
     assert page["Count"] == 0 and 0 < page["ScannedCount"] < 15 and "LastEvaluatedKey" in page
 
 
-def test_scan_pages_at_1_mb(ddb):
-    fill(ddb, 15, pad=PAD)
+def test_scan_pages_at_1_mb(ddb, acct):
+    fill(ddb, 15, pad=PAD, clock=acct.clock)
     total, start, pages = 0, None, 0
     while True:
         params = {"TableName": "events"}

@@ -271,10 +271,16 @@ class Parser:
         return update
 
     def no_overlap(self, paths):
+        """One path may not contain another, nor treat an attribute as a list where another
+        treats it as a map (``a[0]`` with ``a.b``): DynamoDB calls the first an overlap and
+        the second a conflict."""
         for i, one in enumerate(paths):
             for two in paths[i + 1:]:
                 if one.overlaps(two):
                     raise self.fail("Two document paths overlap with each other; must remove or rewrite one of these "
+                                    f"paths; path one: {one!r}, path two: {two!r}")
+                if one.conflicts(two):
+                    raise self.fail("Two document paths conflict with each other; must remove or rewrite one of these "
                                     f"paths; path one: {one!r}, path two: {two!r}")
 
     def action_set(self):

@@ -118,6 +118,13 @@ class Path:
         n = min(len(self.elements), len(other.elements))
         return self.elements[:n] == other.elements[:n]
 
+    def conflicts(self, other: Path) -> bool:
+        """Where the two paths first part, one indexes a list and the other names a map key."""
+        for mine, theirs in zip(self.elements, other.elements):
+            if mine != theirs:
+                return isinstance(mine, int) != isinstance(theirs, int)
+        return False
+
 
 def _walk(item: dict, elements) -> dict | None:
     """The value at ``elements`` (names and list indexes) inside ``item``, or None if absent."""
