@@ -18,7 +18,7 @@ _TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
 
 
 class TableOps:
-    HANDLES = ("StreamSpecification", "AttributeDefinitions")
+    HANDLES = ("AttributeDefinitions",)
 
     @operation("CreateTable")
     def create_table(self, params: dict) -> dict:
@@ -111,12 +111,3 @@ class TableOps:
         table.billing, table.throughput = billing, throughput
         return {"TableDescription": self.describe(table)}
 
-    # -- streams: the specification only; records are kept by the streams family ------------------
-
-    def _create_table_stream(self, table: Table, params: dict) -> None:
-        stream = params.get("StreamSpecification")
-        if stream and stream.get("StreamEnabled"):
-            if stream.get("StreamViewType") not in ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
-                raise validation_error("StreamSpecification.StreamViewType must be specified when "
-                                       "StreamEnabled is true")
-            table.stream = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}

@@ -121,16 +121,23 @@ class Table:
         self.meter = None
         #: Index name → ``indexes.Index`` (GSIs and LSIs); each subscribes to ``listeners``.
         self.indexes: dict = {}
-        #: ``StreamSpecification`` as given; the stream's ARN is reported but no records are kept
-        #: (the dynamodbstreams service is not modeled, so nothing could read them).
+        #: ``StreamSpecification`` while a stream is enabled, else None. ``stream_label`` names the
+        #: latest stream, enabled or disabled (None if there never was one); the streams family
+        #: (``ops_streams.py``, ``streams.py``) sets both and keeps the records.
         self.stream: dict | None = None
-        self.stream_label = created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}"
+        self.stream_label: str | None = None
 
     @property
     def stream_arn(self) -> str | None:
+        """The enabled stream's ARN; None while no stream is enabled."""
         if not self.stream or not self.stream.get("StreamEnabled"):
             return None
-        return f"{self.arn}/stream/{self.stream_label}"
+        return self.latest_stream_arn
+
+    @property
+    def latest_stream_arn(self) -> str | None:
+        """The latest stream's ARN, still reported (and readable for 24 hours) once disabled."""
+        return f"{self.arn}/stream/{self.stream_label}" if self.stream_label else None
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -223,8 +230,9 @@ class Table:
         }
         if self.stream_arn:
             out["StreamSpecification"] = dict(self.stream)
+        if self.latest_stream_arn:
             out["LatestStreamLabel"] = self.stream_label
-            out["LatestStreamArn"] = self.stream_arn
+            out["LatestStreamArn"] = self.latest_stream_arn
         if self.billing_changed is not None:
             out["BillingModeSummary"] = {"BillingMode": self.billing,
                                          "LastUpdateToPayPerRequestDateTime": self.billing_changed}
