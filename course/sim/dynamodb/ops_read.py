@@ -19,34 +19,36 @@ class ReadOps:
     def query(self, params: dict) -> dict:
         self.refuse_unmodeled(params)
         table = self.table(params["TableName"])
+        view = self._read_view(table, params)  # the table, or the index named by IndexName
         text = params.get("KeyConditionExpression")
         if not text:
             raise validation_error("Either the KeyConditions or KeyConditionExpression parameter must be "
                                    "specified in the request.")
         exprs = self._expressions(params)
-        key_condition = exprs.key_condition(text, table.key_schema)
-        types = dict(table.keys)
+        key_condition = exprs.key_condition(text, view.key_schema)
+        types = dict(view.keys)
         for name, values in ((key_condition.partition_key, [key_condition.partition_value]),
                              (key_condition.sort_key, key_condition.sort_values)):
             if name is not None and any(next(iter(v)) != types[name] for v in values):
                 raise validation_error(INVALID + "Condition parameter type does not match schema type")
         forward = params.get("ScanIndexForward", True)
-        keys = table.partition(key_condition.partition_value, forward)
+        keys = view.partition(key_condition.partition_value, forward)
         keys = [k for k in keys if key_condition.matches_sort(
-            table.items[k].get(table.range_key) if table.range_key else None)]
+            view.items[k].get(view.range_key) if view.range_key else None)]
         if params.get("ExclusiveStartKey"):
-            start = table.storage_key(table.check_key(params["ExclusiveStartKey"],
-                                                      label="The provided starting key is invalid: " + MSG_KEY_MISMATCH))
+            start = view.storage_key(view.check_key(params["ExclusiveStartKey"],
+                                                    label="The provided starting key is invalid: " + MSG_KEY_MISMATCH))
             if start[0] != key_order(key_condition.partition_value):
                 raise validation_error("The provided starting key is outside query boundaries based on provided "
                                        "conditions")
             keys = [k for k in keys if (k[1:] > start[1:] if forward else k[1:] < start[1:])]
-        return self._read(table, keys, params, exprs, {table.hash_key: key_condition.partition_value})
+        return self._read(table, keys, params, exprs, {view.hash_key: key_condition.partition_value}, view)
 
     @operation("Scan")
     def scan(self, params: dict) -> dict:
         self.refuse_unmodeled(params)
         table = self.table(params["TableName"])
+        view = self._read_view(table, params)
         segment, total = params.get("Segment"), params.get("TotalSegments")
         if (segment is None) != (total is None):
             missing = "TotalSegments" if total is None else "Segment"
@@ -57,22 +59,29 @@ class ReadOps:
             raise validation_error(f"The Segment parameter is zero-based and must be less than parameter "
                                    f"TotalSegments: Segment: {segment} is out of bounds for TotalSegments: {total}")
         exprs = self._expressions(params)
-        keys = table.scan_order()
+        keys = view.scan_order()
         if total is not None:
-            keys = [k for k in keys if table.segment_of(k, total) == segment]
+            keys = [k for k in keys if view.segment_of(k, total) == segment]
         if params.get("ExclusiveStartKey"):
-            start = table.storage_key(table.check_key(params["ExclusiveStartKey"],
-                                                      label="The provided starting key is invalid: " + MSG_KEY_MISMATCH))
-            position = (table._partition_hash(start), start[1:])
-            keys = [k for k in keys if (table._partition_hash(k), k[1:]) > position]
-        return self._read(table, keys, params, exprs)
+            start = view.storage_key(view.check_key(params["ExclusiveStartKey"],
+                                                    label="The provided starting key is invalid: " + MSG_KEY_MISMATCH))
+            position = (view._partition_hash(start), start[1:])
+            keys = [k for k in keys if (view._partition_hash(k), k[1:]) > position]
+        return self._read(table, keys, params, exprs, view=view)
+
+    def _read_view(self, table: Table, params: dict):
+        """What a Query or Scan reads: the table itself; the indexes family answers ``IndexName``."""
+        return table
 
     def _read(self, table: Table, keys: list[tuple], params: dict, exprs: Expressions,
-              partition: dict | None = None) -> dict:
+              partition: dict | None = None, view=None) -> dict:
         """What Query and Scan share: read in order until Limit items or 1 MB have been *read*,
         then filter. Capacity, Limit and the page size all count what was read, not what the
         filter kept, which is why a selective filter does not make a Query cheaper. ``partition``
-        is the partition key a Query reads (a Scan reads them all), for the capacity meter."""
+        is the partition key a Query reads (a Scan reads them all), for the capacity meter.
+        An index (``view``) is read by the indexes family: projections and capacity differ."""
+        if view is not None and view is not table:
+            return self._read_index(table, view, keys, params, exprs, partition)
         select = params.get("Select")
         projection_text = params.get("ProjectionExpression")
         if select == "SPECIFIC_ATTRIBUTES" and not projection_text:
