@@ -4,7 +4,7 @@ A batch is a convenience, not a transaction: every key or write request is its o
 PutItem or DeleteItem, each admitted by the capacity meter on its own. One that the meter
 throttles is handed back (``UnprocessedKeys`` / ``UnprocessedItems``) for the caller to retry,
 while the others succeed; only when the meter refuses every one does the whole call fail with
-ProvisionedThroughputExceededException. A malformed request, on the other hand, is refused whole
+the meter's error (ProvisionedThroughputExceededException, or ThrottlingException on on-demand). A malformed request, on the other hand, is refused whole
 before anything is read or written. Batch writes take no conditions, so they cannot protect
 against lost updates. BatchWriteItem's 16 MB limit needs no check of its own: 25 requests of at
 most 400 KB each stay well under it.
@@ -37,7 +37,8 @@ MAX_BATCH_WRITE_REQUESTS = 25
 #: projection); the API Reference's example (300 KB items give 52) also counts wire overhead it
 #: does not publish, so the simulator fits 54 such items where DynamoDB fits 52.
 MAX_BATCH_RESPONSE_BYTES = 16 * 1024 * 1024
-THROTTLED = "ProvisionedThroughputExceededException"
+#: The meter refuses provisioned tables with the first, on-demand tables with the second.
+THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")
 MSG_DUPLICATES = "Provided list of item keys contains duplicates"
 #: DynamoDB's answer to a WriteRequest that holds neither or both of PutRequest and DeleteRequest.
 MSG_ONE_REQUEST = ("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
@@ -88,7 +89,7 @@ class BatchOps:
                 try:
                     self._charge(table, {}, read=units, key=key)
                 except AwsError as error:
-                    if error.code != THROTTLED:
+                    if error.code not in THROTTLED:
                         raise
                     throttle = error
                     self._unprocessed_key(unprocessed, name, spec, given)
@@ -145,7 +146,7 @@ class BatchOps:
             try:
                 self._charge(table, {}, write=write.units, key=write.key)
             except AwsError as error:
-                if error.code != THROTTLED:
+                if error.code not in THROTTLED:
                     raise
                 throttle = error
                 unprocessed.setdefault(name, []).append(copy.deepcopy(entry))

@@ -21,7 +21,7 @@ Sources:
   https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
   https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html
 - "TransactionCanceledException" and "CancellationReason" (codes None, ConditionalCheckFailed,
-  ValidationError, ProvisionedThroughputExceeded ...; Item for ReturnValuesOnConditionCheckFailure),
+  ValidationError, ProvisionedThroughputExceeded, ThrottlingError ...; Item for ReturnValuesOnConditionCheckFailure),
   https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CancellationReason.html
 - Capacity: a transactional write costs 2 WCU per 1 KB, a transactional read 2 RCU per 4 KB
   ("Constraints in Amazon DynamoDB"; /work/shared/facts.md section 8).
@@ -53,10 +53,12 @@ WRITE_ACTIONS = ("ConditionCheck", "Put", "Update", "Delete")
 MSG_SAME_ITEM = "Transaction request cannot include multiple operations on one item"
 MSG_TOO_BIG = "Transaction size has exceeded the maximum allowed size of 4 MB"
 MSG_TOKEN_MISMATCH = "The request uses the same client token as a previous, but non-identical request."
-THROTTLED = "ProvisionedThroughputExceededException"
+#: The meter refuses provisioned tables with the first, on-demand tables with the second.
+THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")
 #: Errors met while planning an action, and the CancellationReason code each becomes.
 _REASONS = {"ConditionalCheckFailedException": "ConditionalCheckFailed", "ValidationException": "ValidationError",
-            THROTTLED: "ProvisionedThroughputExceeded"}
+            "ProvisionedThroughputExceededException": "ProvisionedThroughputExceeded",
+            "ThrottlingException": "ThrottlingError"}
 
 
 def _cancelled(reasons: list[dict]) -> AwsError:
@@ -120,7 +122,7 @@ class TransactOps(Interleaving):
             try:
                 self._charge(write.table, {}, write=write.units, key=write.key)
             except AwsError as error:
-                if error.code != THROTTLED:
+                if error.code not in THROTTLED:
                     raise
                 raise _cancelled([_reason(error) if i == index else {"Code": "None"} for i in range(len(writes))])
             usage.setdefault(write.table.name, capacity.Consumption(write.table.name)).add(write=write.units)
@@ -246,7 +248,7 @@ class TransactOps(Interleaving):
             try:
                 self._charge(table, {}, read=units, key=key)
             except AwsError as error:
-                if error.code != THROTTLED:
+                if error.code not in THROTTLED:
                     raise
                 raise _cancelled([_reason(error) if i == index else {"Code": "None"} for i in range(len(plans))])
             usage.setdefault(table.name, capacity.Consumption(table.name)).add(read=units)
