@@ -145,6 +145,7 @@ class BatchOps:
             consumption = usage.setdefault(table.name, capacity.Consumption(table.name))
             try:
                 self._charge(table, {}, write=write.units, key=write.key)
+                self.apply(write)  # charges the write's secondary-index units, which may throttle too
             except AwsError as error:
                 if error.code not in THROTTLED:
                     raise
@@ -152,7 +153,6 @@ class BatchOps:
                 unprocessed.setdefault(name, []).append(copy.deepcopy(entry))
                 continue
             consumption.add(write=write.units)
-            self.apply(write)
             written += 1
         if written == 0 and throttle is not None:
             raise throttle

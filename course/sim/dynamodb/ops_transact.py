@@ -27,7 +27,8 @@ Sources:
   ("Constraints in Amazon DynamoDB"; /work/shared/facts.md section 8).
 
 Assumptions the documentation does not settle, made explicit: a ConditionCheck is charged as a
-transactional write sized on the item it checks; a cancelled transaction consumes no capacity;
+transactional write sized on the item it checks; secondary-index writes are charged at their
+ordinary (not doubled) rate; a cancelled transaction consumes no capacity;
 only a transaction that succeeded claims its ClientRequestToken (a retry of a cancelled one runs
 again). The 4 MB limit counts the items the actions write (or, for ConditionCheck and Delete,
 the items they read); its error text is the simulator's own.
@@ -39,6 +40,7 @@ import copy
 import json
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.indexes import GSI
 from course.sim.dynamodb.interleave import Interleaving
 from course.sim.dynamodb.items import INVALID, item_size, validate_item, validation_error
 from course.sim.dynamodb.ops_items import Write
@@ -118,14 +120,13 @@ class TransactOps(Interleaving):
             raise validation_error(MSG_TOO_BIG)
 
         usage = {}
-        for index, write in enumerate(writes):
+        for position, write in enumerate(writes):
             try:
-                self._charge(write.table, {}, write=write.units, key=write.key)
+                self._charge_transactional(write, usage)
             except AwsError as error:
                 if error.code not in THROTTLED:
                     raise
-                raise _cancelled([_reason(error) if i == index else {"Code": "None"} for i in range(len(writes))])
-            usage.setdefault(write.table.name, capacity.Consumption(write.table.name)).add(write=write.units)
+                raise _cancelled([_reason(error) if i == position else {"Code": "None"} for i in range(len(writes))])
         for (kind, _, _), write in zip(checked, writes):
             if kind != "ConditionCheck":
                 self.apply(write)
@@ -188,6 +189,22 @@ class TransactOps(Interleaving):
             units = capacity.failed_condition_write(old and item_size(old), True)
             write = Write(table, where, key, old, old, units)
         return write
+
+    def _charge_transactional(self, write: Write, usage: dict) -> None:
+        """Admit an action's table units and its secondary-index units before any action lands,
+        so a throttled index cancels the transaction instead of leaving it half applied. The
+        index units are then taken off the Write, so applying it does not charge them again."""
+        table = write.table
+        consumption = usage.setdefault(table.name, capacity.Consumption(table.name))
+        self._charge(table, {}, write=write.units, key=write.key)
+        consumption.add(write=write.units)
+        for name, units in (getattr(write, "index_units", None) or {}).items():
+            if not units:
+                continue
+            gsi = table.indexes[name].kind == GSI
+            self._charge(table, {}, write=units, index=name if gsi else None)
+            consumption.add(write=units, **{"gsi" if gsi else "lsi": name})
+        write.index_units = {}
 
     def _replayed(self, actions: list, params: dict) -> dict:
         """A repeat of a finished transaction changes nothing; it reports the read units of

@@ -341,3 +341,47 @@ def test_impossible_interference_is_refused(acct, ddb):
         service.interfere(table="accounts", after="GetItem", times=0, operation="UpdateItem", params=COMPETING_DEPOSIT)
     with pytest.raises(AwsError):
         service.interfere(table="nope", after="GetItem", operation="UpdateItem", params=COMPETING_DEPOSIT)
+
+
+# -- secondary indexes ----------------------------------------------------------------------------
+
+@pytest.fixture
+def indexed(acct, ddb):
+    ddb.create_table(TableName="orders", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "status", "AttributeType": "S"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "by-status",
+                                              "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                                              "Projection": {"ProjectionType": "ALL"}}],
+                     BillingMode="PAY_PER_REQUEST")
+    return ddb
+
+
+def test_index_writes_of_a_transaction_are_reported_per_index(indexed):
+    out = indexed.transact_write_items(TransactItems=[
+        {"Put": {"TableName": "orders", "Item": {"pk": {"S": "o1"}, "status": {"S": "NEW"}}}},
+    ], ReturnConsumedCapacity="INDEXES")
+    (consumed,) = out["ConsumedCapacity"]
+    assert consumed["Table"]["WriteCapacityUnits"] == 2.0
+    assert consumed["GlobalSecondaryIndexes"]["by-status"]["WriteCapacityUnits"] == 1.0
+    found = indexed.query(TableName="orders", IndexName="by-status", KeyConditionExpression="#s = :s",
+                          ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "NEW"}})
+    assert [i["pk"]["S"] for i in found["Items"]] == ["o1"]
+
+
+def test_a_throttled_index_cancels_the_transaction_before_anything_lands(acct, indexed):
+    class Meter:
+        def consume(self, now, read=0.0, write=0.0, key=None, index=None):
+            if index == "by-status":
+                raise AwsError("ProvisionedThroughputExceededException", "index throttled", 400)
+
+    acct.service("dynamodb").tables["orders"].meter = Meter()
+    with pytest.raises(ClientError) as err:
+        indexed.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "ledger", "Item": key("first")}},
+            {"Put": {"TableName": "orders", "Item": {"pk": {"S": "o1"}, "status": {"S": "NEW"}}}},
+        ])
+    assert [r["Code"] for r in err.value.response["CancellationReasons"]] == ["None", "ProvisionedThroughputExceeded"]
+    assert "Item" not in indexed.get_item(TableName="ledger", Key=key("first"))
+    acct.service("dynamodb").tables["orders"].meter = None
+    assert "Item" not in indexed.get_item(TableName="orders", Key=key("o1"))
