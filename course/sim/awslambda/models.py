@@ -19,6 +19,7 @@ from course.sim.awslambda.aliases import AliasOps
 from course.sim.awslambda.code import CodeStore
 from course.sim.awslambda.concurrency import ConcurrencyOps
 from course.sim.awslambda.environments import Pools
+from course.sim.awslambda.esm import EventSourceMappingOps
 from course.sim.awslambda.events import EventOps
 from course.sim.awslambda.invocations import AsyncQueue, InvocationLog
 from course.sim.awslambda.invoke import InvokeOps
@@ -37,7 +38,7 @@ DEFAULTS = {"Timeout": config.DEFAULT_TIMEOUT_S, "MemorySize": config.DEFAULT_ME
             "PackageType": "Zip", "Description": ""}
 
 
-class LambdaService(Registry, AliasOps, ConcurrencyOps, EventOps, InvokeOps, Service):
+class LambdaService(Registry, AliasOps, ConcurrencyOps, EventOps, EventSourceMappingOps, InvokeOps, Service):
     name = "lambda"
 
     #: Idle time after which a warm environment is reclaimed. AWS publishes no figure; observed
