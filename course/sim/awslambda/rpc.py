@@ -250,7 +250,13 @@ def patch_botocore_session(module, exchange: Exchange) -> None:
 
     def create_client(self, service_name, *args, **kwargs):
         client = original(self, service_name, *args, **kwargs)
-        bridge.install(client, answer_for(exchange, service_name))
+        answer = answer_for(exchange, service_name)
+        endpoint = kwargs.get("endpoint_url") or (args[4] if len(args) > 4 else None)
+        if service_name == "dynamodb" and str(endpoint or "").lower().startswith(("dax://", "daxs://")):
+            from course.sim.dax.client import through_cluster  # a DynamoDB client pointed at a DAX cluster
+
+            answer = through_cluster(answer_for(exchange, "dax"), endpoint)
+        bridge.install(client, answer)
         return client
 
     create_client.__doc__ = original.__doc__

@@ -417,6 +417,8 @@ def main(argv):
     code_dir = config["code_dir"]
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:0] = [code_dir, *extra]
+    # The DAX client package (``import amazondax``), after the handler's own folders: a vendored copy wins.
+    sys.path.append(os.path.join(config["package_root"], "course", "sim", "dax", "shim"))
     redirect_tmp(config["tmp"], [config["tmp"], sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path])
     forbid_processes()
     install_import_hooks(channel, config["package_root"])
