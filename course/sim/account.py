@@ -102,6 +102,11 @@ class Account:
     def arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
 
+    @property
+    def home(self) -> "Account":
+        """The account itself (a ``RegionView`` answers the account it views)."""
+        return self
+
     def reset(self) -> None:
         """Forget every resource (the clock keeps running)."""
         self.close()
@@ -144,3 +149,7 @@ class RegionView:
 
     def arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
+
+    @property
+    def home(self) -> Account:
+        return self._account
