@@ -28,7 +28,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from course.sim.dynamodb.items import item_size
 from course.sim.errors import AwsError
@@ -54,7 +54,7 @@ SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 
 def stream_label(when: float) -> str:
     """A stream's label is its creation time in ISO 8601 with milliseconds, e.g. 2026-01-01T00:00:00.000."""
-    moment = datetime.fromtimestamp(when, tz=timezone.utc)
+    moment = datetime.fromtimestamp(when, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
@@ -95,7 +95,7 @@ class Shard:
 class Stream:
     """One stream of one table, from its enabling to 24 hours after it was disabled."""
 
-    def __init__(self, store: "StreamStore", table, view_type: str, now: float, label: str):
+    def __init__(self, store: StreamStore, table, view_type: str, now: float, label: str):
         self.store = store
         self.table = table
         self.table_name = table.name
@@ -167,7 +167,7 @@ class Stream:
         shard = self.shards[-1]
         seq = self.store.next_sequence()
         keys = self.table.key_of(new if new is not None else old)
-        body = {"ApproximateCreationDateTime": datetime.fromtimestamp(int(now), tz=timezone.utc),
+        body = {"ApproximateCreationDateTime": datetime.fromtimestamp(int(now), tz=UTC),
                 "Keys": copy.deepcopy(keys)}
         size = item_size(keys)
         if new is not None and self.view_type in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
@@ -200,7 +200,7 @@ class Stream:
             "StreamLabel": self.label,
             "StreamStatus": "ENABLED" if self.enabled else "DISABLED",
             "StreamViewType": self.view_type,
-            "CreationRequestDateTime": datetime.fromtimestamp(self.created, tz=timezone.utc),
+            "CreationRequestDateTime": datetime.fromtimestamp(self.created, tz=UTC),
             "TableName": self.table_name,
             "KeySchema": [dict(k) for k in self.key_schema],
         }

@@ -16,10 +16,16 @@ NextShardIterator. Error wording follows DynamoDB's where it is known.
 from __future__ import annotations
 
 import copy
+from datetime import UTC
 
 from course.sim.dynamodb.streams import (
-    GET_RECORDS_MAX_BYTES, GET_RECORDS_MAX_RECORDS, ITERATOR_LIFETIME_SECONDS, Stream, make_iterator,
-    read_iterator, trimmed_error,
+    GET_RECORDS_MAX_BYTES,
+    GET_RECORDS_MAX_RECORDS,
+    ITERATOR_LIFETIME_SECONDS,
+    Stream,
+    make_iterator,
+    read_iterator,
+    trimmed_error,
 )
 from course.sim.errors import AwsError
 from course.sim.service import Service, operation
@@ -39,6 +45,20 @@ def _check_limit(value, field: str, maximum: int) -> int:
         raise _validation(f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: "
                           f"Member must have value less than or equal to {maximum}")
     return value
+
+
+def _epoch(value) -> float:
+    """botocore takes a timestamp as a datetime, epoch seconds or ISO 8601 text; the bridge hands
+    over what the caller passed."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        from botocore.utils import parse_timestamp
+
+        value = parse_timestamp(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
 
 
 class StreamsService(Service):
@@ -123,7 +143,7 @@ class StreamsService(Service):
             if shard.end_seq is not None:
                 after = shard.end_seq
         elif kind == "AT_TIMESTAMP":
-            when = params["Timestamp"].timestamp()
+            when = _epoch(params["Timestamp"])
             if when > now:
                 raise _validation("The Timestamp must not be in the future")
             earlier = [r.seq for r in shard.records if int(r.time) < when]

@@ -9,11 +9,11 @@ from botocore.exceptions import ClientError
 
 from course.sim import Account
 
-HASH = dict(
-    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-    BillingMode="PAY_PER_REQUEST",
-)
+HASH = {
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 HOUR = 3600
 
 
@@ -193,8 +193,11 @@ def test_at_timestamp_starts_at_the_first_record_at_or_after_it(acct, ddb, strea
     acct.clock.advance(60)
     middle = acct.clock.datetime()
     put(ddb, "late")
-    at = iterator(streams, arn, "AT_TIMESTAMP", Timestamp=middle)
-    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in streams.get_records(ShardIterator=at)["Records"]] == ["late"]
+    for stamp in (middle, middle.timestamp(), middle.isoformat()):
+        at = iterator(streams, arn, "AT_TIMESTAMP", Timestamp=stamp)
+        assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in streams.get_records(ShardIterator=at)["Records"]] == ["late"]
+    before = iterator(streams, arn, "AT_TIMESTAMP", Timestamp=middle - datetime.timedelta(hours=30))
+    assert len(streams.get_records(ShardIterator=before)["Records"]) == 2  # older than the horizon: from the start
     with pytest.raises(ClientError) as caught:
         iterator(streams, arn, "AT_TIMESTAMP", Timestamp=middle + datetime.timedelta(hours=1))
     assert code(caught) == "ValidationException"

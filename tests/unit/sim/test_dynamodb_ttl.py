@@ -9,11 +9,11 @@ from botocore.exceptions import ClientError
 from course.sim import Account
 from course.sim.dynamodb.ops_ttl import TTL_DELETION_WINDOW_SECONDS
 
-HASH = dict(
-    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-    BillingMode="PAY_PER_REQUEST",
-)
+HASH = {
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 HOUR = 3600
 YEAR = 365 * 24 * HOUR
 
