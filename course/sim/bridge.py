@@ -76,7 +76,10 @@ def install(client, answer: Answer) -> None:
         }
         return _http(status), parsed
 
-    events.register(f"before-parameter-build.{service_id}", remember)
+    # Last, so the parameters kept are the ones after boto3's own handlers have rewritten them
+    # (a DynamoDB resource turns Python values into attribute values and Key()/Attr() conditions
+    # into expressions on this event).
+    events.register_last(f"before-parameter-build.{service_id}", remember)
     events.register(f"before-call.{service_id}", respond)
 
 
