@@ -50,12 +50,14 @@ def _problem(message: str) -> AwsError:
 
 # -- definitions ------------------------------------------------------------------------------------
 
-def check_indexes(params: dict, key_schema: list[dict], definitions: list[dict], billing: str) -> list[dict]:
+def check_indexes(params: dict, key_schema: list[dict], definitions: list[dict], billing: str, *,
+                  all_used: bool = True) -> list[dict]:
     """Validate CreateTable's LocalSecondaryIndexes and GlobalSecondaryIndexes in DynamoDB's order
     and return them as specs ``{kind, name, key_schema, projection, throughput}``.
 
     Attribute definitions must cover every index key and, once indexes are given, name nothing
-    else: definitions describe keys only, because DynamoDB is schemaless elsewhere.
+    else: definitions describe keys only, because DynamoDB is schemaless elsewhere. (``all_used``
+    is off for a GSI added by UpdateTable, whose definitions join those of the existing indexes.)
     """
     names = [d["AttributeName"] for d in definitions]
     table_hash = key_schema[0]["AttributeName"]
@@ -87,7 +89,7 @@ def check_indexes(params: dict, key_schema: list[dict], definitions: list[dict],
             specs.append(index)
         if len(gsis) > MAX_GSI:
             raise _problem(f"GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GSI}")
-    if specs:
+    if specs and all_used:
         used = [k["AttributeName"] for k in key_schema]
         for index in specs:
             used += [k["AttributeName"] for k in index["key_schema"] if k["AttributeName"] not in used]

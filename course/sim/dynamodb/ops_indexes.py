@@ -97,7 +97,8 @@ class IndexOps:
                     raise validation_error("Attempting to create an index which already exists")
                 spec = {**update["Create"]}
                 specs = indexes.check_indexes(
-                    {"GlobalSecondaryIndexes": [spec]}, table.key_schema, list(definitions.values()), billing)
+                    {"GlobalSecondaryIndexes": [spec]}, table.key_schema, list(definitions.values()), billing,
+                    all_used=False)
                 creates.append(specs[0])
             elif update.get("Delete") is not None:
                 if name not in gsis:
