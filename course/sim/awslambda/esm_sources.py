@@ -3,7 +3,8 @@
 A source reads through the stream service's own API (DescribeStream, GetShardIterator, GetRecords),
 as Lambda's pollers do, and turns each record into the shape Lambda puts in the function's event:
 - DynamoDB: the stream record as GetRecords gives it, plus ``eventSourceARN``, with
-  ``ApproximateCreationDateTime`` in epoch seconds ("Using AWS Lambda with Amazon DynamoDB",
+  ``ApproximateCreationDateTime`` in epoch seconds and a TTL delete's ``userIdentity`` as
+  ``{"type": "Service", "principalId": "dynamodb.amazonaws.com"}`` ("Using AWS Lambda with Amazon DynamoDB",
   https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html).
 - Kinesis: ``{"kinesis": {kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
   approximateArrivalTimestamp}, eventSource: "aws:kinesis", eventName: "aws:kinesis:record",
@@ -182,6 +183,11 @@ class DynamoDBSource(StreamSource):
         if "ApproximateCreationDateTime" in raw.get("dynamodb", {}):
             body["ApproximateCreationDateTime"] = _epoch(raw["dynamodb"]["ApproximateCreationDateTime"])
         event["eventSourceARN"] = self.arn
+        identity = event.get("userIdentity")
+        if isinstance(identity, dict):
+            # GetRecords spells it Type/PrincipalId; Lambda's event carries type/principalId.
+            event["userIdentity"] = {"type": identity.get("Type", identity.get("type")),
+                                     "principalId": identity.get("PrincipalId", identity.get("principalId"))}
         group = json.dumps(body.get("Keys", {}), sort_keys=True)
         return SourceRecord(body["SequenceNumber"], float(body.get("ApproximateCreationDateTime", 0.0)), group,
                             event, int(body.get("SizeBytes", 0)))

@@ -209,3 +209,97 @@ Outputs:
     summary = acct.client("kinesis").describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
     assert summary["RetentionPeriodHours"] == 48 and summary["OpenShardCount"] == 2
     assert stack.outputs["Arn"] == summary["StreamARN"]
+
+
+# ---- Kinesis Data Streams for DynamoDB -----------------------------------------------------------
+
+@pytest.fixture
+def table_and_stream(acct, kin):
+    ddb = acct.client("dynamodb")
+    ddb.create_table(TableName="orders", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST")
+    kin.create_stream(StreamName="s", ShardCount=1)
+    arn = kin.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]["StreamARN"]
+    return ddb, arn
+
+
+def _changes(kin) -> list[dict]:
+    import json
+
+    return [json.loads(r["Data"]) for r in kin.get_records(ShardIterator=_iterator(kin))["Records"]]
+
+
+def test_item_changes_become_kinesis_records_with_both_images(kin, table_and_stream):
+    ddb, arn = table_and_stream
+    enabled = ddb.enable_kinesis_streaming_destination(TableName="orders", StreamArn=arn)
+    assert enabled["DestinationStatus"] == "ENABLING"
+    described = ddb.describe_kinesis_streaming_destination(TableName="orders")["KinesisDataStreamDestinations"]
+    assert described == [{"StreamArn": arn, "DestinationStatus": "ACTIVE",
+                          "ApproximateCreationDateTimePrecision": "MICROSECOND"}]
+    ddb.put_item(TableName="orders", Item={"id": {"S": "1"}, "n": {"N": "1"}})
+    ddb.update_item(TableName="orders", Key={"id": {"S": "1"}}, UpdateExpression="SET n = :two",
+                    ExpressionAttributeValues={":two": {"N": "2"}})
+    ddb.delete_item(TableName="orders", Key={"id": {"S": "1"}})
+    insert, modify, remove = _changes(kin)
+    assert [c["eventName"] for c in (insert, modify, remove)] == ["INSERT", "MODIFY", "REMOVE"]
+    assert insert["tableName"] == "orders" and insert["recordFormat"] == "application/json"
+    assert insert["eventSource"] == "aws:dynamodb" and insert["userIdentity"] is None
+    assert "OldImage" not in insert["dynamodb"] and insert["dynamodb"]["NewImage"]["n"] == {"N": "1"}
+    assert modify["dynamodb"]["OldImage"]["n"] == {"N": "1"} and modify["dynamodb"]["NewImage"]["n"] == {"N": "2"}
+    assert "NewImage" not in remove["dynamodb"] and remove["dynamodb"]["Keys"] == {"id": {"S": "1"}}
+    assert insert["dynamodb"]["ApproximateCreationDateTime"] == int(1_767_225_600 * 1_000_000)
+
+
+def test_disable_stops_the_records_and_errors_name_the_problem(kin, table_and_stream):
+    ddb, arn = table_and_stream
+    with pytest.raises(ClientError) as err:
+        ddb.enable_kinesis_streaming_destination(TableName="orders", StreamArn=arn.replace(":stream/s", ":stream/x"))
+    assert _code(err) == "ValidationException"
+    with pytest.raises(ClientError) as err:
+        ddb.disable_kinesis_streaming_destination(TableName="orders", StreamArn=arn)
+    assert _code(err) == "ValidationException"
+    ddb.enable_kinesis_streaming_destination(TableName="orders", StreamArn=arn,
+                                             EnableKinesisStreamingConfiguration={
+                                                 "ApproximateCreationDateTimePrecision": "MILLISECOND"})
+    with pytest.raises(ClientError) as err:
+        ddb.enable_kinesis_streaming_destination(TableName="orders", StreamArn=arn)
+    assert _code(err) == "ValidationException"
+    ddb.put_item(TableName="orders", Item={"id": {"S": "1"}})
+    assert ddb.disable_kinesis_streaming_destination(TableName="orders", StreamArn=arn)["DestinationStatus"] == \
+        "DISABLING"
+    ddb.put_item(TableName="orders", Item={"id": {"S": "2"}})
+    (only,) = _changes(kin)
+    assert only["dynamodb"]["Keys"] == {"id": {"S": "1"}}
+    assert only["dynamodb"]["ApproximateCreationDateTime"] == 1_767_225_600_000
+    status = ddb.describe_kinesis_streaming_destination(TableName="orders")["KinesisDataStreamDestinations"]
+    assert status[0]["DestinationStatus"] == "DISABLED"
+    with pytest.raises(ClientError) as err:
+        ddb.describe_kinesis_streaming_destination(TableName="missing")
+    assert _code(err) == "ResourceNotFoundException"
+
+
+def test_table_template_with_a_kinesis_stream_specification(acct, tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text("""
+Resources:
+  Changes:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 1
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      KinesisStreamSpecification:
+        StreamArn: !GetAtt Changes.Arn
+""")
+    stack = acct.deploy(template)
+    ddb, kin = acct.client("dynamodb"), acct.client("kinesis")
+    ddb.put_item(TableName=stack.physical_id("Orders"), Item={"id": {"S": "a"}})
+    shard = kin.list_shards(StreamName=stack.physical_id("Changes"))["Shards"][0]["ShardId"]
+    iterator = kin.get_shard_iterator(StreamName=stack.physical_id("Changes"), ShardId=shard,
+                                      ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    assert len(kin.get_records(ShardIterator=iterator)["Records"]) == 1
