@@ -120,6 +120,32 @@ def create_event_invoke_config(account, logical_id: str, props: dict, context) -
     return PhysicalResource(context.physical_name(64))
 
 
+_ESM_INTEGERS = ("BatchSize", "MaximumBatchingWindowInSeconds", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts",
+                 "ParallelizationFactor", "TumblingWindowInSeconds")
+_ESM_KEYS = ("FunctionName", "EventSourceArn", "Enabled", "BatchSize", "MaximumBatchingWindowInSeconds",
+             "StartingPosition", "StartingPositionTimestamp", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts",
+             "BisectBatchOnFunctionError", "ParallelizationFactor", "DestinationConfig", "FunctionResponseTypes",
+             "FilterCriteria", "TumblingWindowInSeconds", "Topics", "Queues", "SourceAccessConfigurations",
+             "SelfManagedEventSource", "ScalingConfig", "MetricsConfig", "ProvisionedPollerConfig", "Tags")
+
+
+def create_event_source_mapping(account, logical_id: str, props: dict, context) -> PhysicalResource:
+    """CreateEventSourceMapping with the resource's properties (``KmsKeyArn`` is the API's ``KMSKeyArn``)."""
+    params = {key: props[key] for key in _ESM_KEYS if props.get(key) is not None}
+    for key in _ESM_INTEGERS:
+        if isinstance(params.get(key), str) and params[key].strip().lstrip("-").isdigit():
+            params[key] = int(params[key])
+    for key in ("Enabled", "BisectBatchOnFunctionError"):
+        if isinstance(params.get(key), str):
+            params[key] = params[key].lower() == "true"
+    if props.get("KmsKeyArn"):
+        params["KMSKeyArn"] = props["KmsKeyArn"]
+    if params.get("Tags"):
+        params["Tags"] = {tag["Key"]: tag["Value"] for tag in params["Tags"]}
+    made = _lambda(account).create_event_source_mapping(params)
+    return PhysicalResource(made["UUID"], {"Id": made["UUID"], "EventSourceMappingArn": made["EventSourceMappingArn"]})
+
+
 def _delete(operation: str, params_of):
     def delete(account, made) -> None:
         getattr(_lambda(account), operation)(params_of(made))
@@ -141,3 +167,5 @@ register_creator("AWS::Lambda::EventInvokeConfig", create_event_invoke_config,
                  delete=_delete("delete_function_event_invoke_config",
                                 lambda made: {"FunctionName": made.properties["FunctionName"],
                                               "Qualifier": made.properties["Qualifier"]}))
+register_creator("AWS::Lambda::EventSourceMapping", create_event_source_mapping, ("EventSourceMappingArn", "Id"),
+                 delete=_delete("delete_event_source_mapping", lambda made: {"UUID": made.physical_id}))

@@ -165,6 +165,7 @@ class SamTransform:
             props["Role"] = {"Fn::GetAtt": [role.logical_id, "Arn"]}
             out.append(role)
         out += self._versions(resource, function, merged, where)
+        out += self._stream_mappings(resource, function, merged, where)
         return out
 
     def _check_architectures(self, merged: dict, written: dict) -> None:
@@ -318,6 +319,41 @@ class SamTransform:
                                       f"required for {kind} events")
             out.append(SamEvent(name, kind, props, mark))
         return out
+
+    def _stream_mappings(self, resource: Resource, function: Resource, merged: dict, where) -> list[Resource]:
+        """SAM turns each ``DynamoDB`` or ``Kinesis`` event into an ``AWS::Lambda::EventSourceMapping``
+        named ``<Function><Event>``, aimed at the function's alias when AutoPublishAlias is set
+        (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-dynamodb.html).
+        Those events leave ``events``: the mapping, not an event handler, delivers them."""
+        from course.sim.template.schemas_esm import SAM_STREAM_EVENT
+
+        base = where("Events")[0]
+        alias = self.ref_aliases.get(f"{resource.logical_id}.Alias")
+        target = {"Ref": alias} if isinstance(merged.get("AutoPublishAlias"), str) and alias \
+            else {"Ref": resource.logical_id}
+        kept, made = [], []
+        for event in function.events:
+            if event.type not in ("DynamoDB", "Kinesis"):
+                kept.append(event)
+                continue
+            path = f"{base}.{event.name}.Properties"
+            props = self.checker.check(event.properties, SAM_STREAM_EVENT, path, mark_of(event.properties, event.mark))
+            if not isinstance(props, dict):
+                continue
+            mapping = {"FunctionName": target, "EventSourceArn": props.get("Stream")}
+            mapping.update({key: value for key, value in props.items() if key != "Stream"})
+            on_failure = (props.get("DestinationConfig") or {}).get("OnFailure")
+            if isinstance(on_failure, dict) and "Type" in on_failure:
+                mapping["DestinationConfig"] = {"OnFailure": {k: v for k, v in on_failure.items() if k != "Type"}}
+            generated = self._generated(resource, f"{resource.logical_id}{event.name}",
+                                        "AWS::Lambda::EventSourceMapping", mapping)
+            generated.written = {key: (f"{path}.{'Stream' if key == 'EventSourceArn' else key}",
+                                       value_mark(props, "Stream" if key == "EventSourceArn" else key, event.mark))
+                                 for key in mapping}
+            generated.written["FunctionName"] = (f"{base}.{event.name}", event.mark)
+            made.append(generated)
+        function.events = kept
+        return made
 
     # -- AWS::Serverless::SimpleTable ---------------------------------------------------------------
 

@@ -267,3 +267,90 @@ def test_drain_stops_after_its_limit_when_a_batch_keeps_failing(client, fake, ki
     acct.service("lambda").drain()
     assert 3600 - 181 <= acct.clock.now() - start <= 3600
     assert acct.service("lambda").mappings[made["UUID"]].poller.busy()
+
+
+# ---- templates -------------------------------------------------------------------------------------
+
+SAM_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 1
+  Counter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(event, context):\\n    return {}\\n"
+      Events:
+        FromClicks:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Clicks.Arn
+            StartingPosition: TRIM_HORIZON
+            BatchSize: 5
+            MaximumRetryAttempts: 3
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: arn:aws:sqs:us-east-1:123456789012:failed
+"""
+
+
+def test_a_sam_kinesis_event_becomes_an_event_source_mapping(acct, fake, tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text(SAM_TEMPLATE)
+    stack = acct.deploy(template)
+    made = stack.resources["CounterFromClicks"]
+    assert made.type == "AWS::Lambda::EventSourceMapping"
+    config = acct.client("lambda").get_event_source_mapping(UUID=made.physical_id)
+    assert config["BatchSize"] == 5 and config["MaximumRetryAttempts"] == 3
+    assert config["DestinationConfig"] == {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:failed"}}
+    assert config["EventSourceArn"] == stack.attribute("Clicks", "Arn")
+    assert not [n for n in stack.notes if "Kinesis" in n.message]
+    acct.client("kinesis").put_record(StreamName=stack.physical_id("Clicks"), Data=b"{}", PartitionKey="k")
+    acct.clock.advance(1)
+    assert len(fake.made[0].events) == 1
+
+
+def test_sam_stream_event_properties_are_checked_where_they_are_written(acct, tmp_path):
+    from course.sim.errors import TemplateError
+
+    template = tmp_path / "template.yaml"
+    template.write_text(SAM_TEMPLATE.replace("BatchSize: 5", "BatchSize: 20000"))
+    with pytest.raises(TemplateError) as err:
+        acct.deploy(template)
+    assert "Resources.Counter.Properties.Events.FromClicks.Properties.BatchSize" in str(err.value)
+
+
+def test_an_event_source_mapping_resource_with_an_alias(acct, fake, tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text("""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 1
+  Counter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(event, context):\\n    return {}\\n"
+      AutoPublishAlias: live
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Counter.Alias
+      EventSourceArn: !GetAtt Clicks.Arn
+      StartingPosition: LATEST
+      ParallelizationFactor: 2
+""")
+    stack = acct.deploy(template)
+    config = acct.client("lambda").get_event_source_mapping(UUID=stack.physical_id("Mapping"))
+    assert config["FunctionArn"].endswith(":function:" + stack.physical_id("Counter") + ":live")
+    assert config["ParallelizationFactor"] == 2
+    assert stack.attribute("Mapping", "EventSourceMappingArn") == config["EventSourceMappingArn"]
