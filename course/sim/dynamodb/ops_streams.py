@@ -15,7 +15,12 @@ view types. Error messages are DynamoDB's ValidationException texts for these re
 from __future__ import annotations
 
 from course.sim.dynamodb.items import validation_error
-from course.sim.dynamodb.streams import SHARD_ROLLOVER_SECONDS, VIEW_TYPES, StreamStore
+from course.sim.dynamodb.streams import (
+    MAX_READERS_PER_SHARD,
+    SHARD_ROLLOVER_SECONDS,
+    VIEW_TYPES,
+    StreamStore,
+)
 from course.sim.dynamodb.tables import Table
 
 _PREFIX = "One or more parameter values were invalid: "
@@ -26,6 +31,8 @@ class StreamOps:
     #: Seconds before an open shard closes and a child takes over; None keeps one shard for good.
     #: ``streams.SHARD_ROLLOVER_SECONDS`` is an assumption; scenarios may change it per account.
     stream_shard_rollover_seconds: float | None = SHARD_ROLLOVER_SECONDS
+    #: Simultaneous readers a shard admits before throttling GetRecords; None for no limit.
+    stream_max_readers_per_shard: int | None = MAX_READERS_PER_SHARD
 
     @property
     def stream_store(self) -> StreamStore:
@@ -34,6 +41,7 @@ class StreamOps:
         if store is None:
             store = self.__dict__["_stream_store"] = StreamStore(self.account.region, self.tables)
         store.rollover_seconds = self.stream_shard_rollover_seconds
+        store.max_readers = self.stream_max_readers_per_shard
         return store
 
     def _start_stream(self, table: Table, view_type: str) -> None:

@@ -48,6 +48,15 @@ SHARD_ROLLOVER_SECONDS = 4 * 3600
 #: Sequence numbers are numeric strings of 21 digits or more, increasing within a shard and from a
 #: parent shard to its child. One counter per account keeps them increasing across streams too.
 SEQUENCE_START = 10 ** 20
+#: "No more than two processes at most should be reading from the same streams shard at the same
+#: time"; more risk throttling (Streams.html, ServiceQuotas.html; facts.md §10). The service's
+#: ``stream_max_readers_per_shard`` overrides it (None: no limit).
+MAX_READERS_PER_SHARD = 2
+#: Assumption: AWS publishes no finer rule, so a reader here is a poller: one chain of iterators
+#: (GetShardIterator and the NextShardIterator values that follow from it) that has gone on to a
+#: NextShardIterator; one-off reads with fresh iterators never count. Pollers are simultaneous when
+#: their GetRecords calls on a shard fall within this many seconds of each other.
+READER_WINDOW_SECONDS = 1.0
 #: The identity of TTL deletes in stream records (API_streams_Identity).
 SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 
@@ -81,6 +90,17 @@ class Shard:
     end_seq: int | None = None
     closed_at: float | None = None
     records: list[StoredRecord] = field(default_factory=list)
+    #: Reader (iterator chain) → when it last called GetRecords on this shard.
+    readers: dict[str, float] = field(default_factory=dict)
+
+    def admit_reader(self, reader: str, now: float, limit: int | None) -> None:
+        """A third simultaneous reader of a shard is throttled (LimitExceededException)."""
+        self.readers = {r: t for r, t in self.readers.items() if t > now - READER_WINDOW_SECONDS}
+        others = [r for r in self.readers if r != reader]
+        if limit is not None and len(others) >= limit:
+            raise AwsError("LimitExceededException",
+                           f"Rate exceeded: more than {limit} readers of shard {self.shard_id} at the same time", 400)
+        self.readers[reader] = now
 
     def describe(self) -> dict:
         out = {"ShardId": self.shard_id,
@@ -209,14 +229,21 @@ class Stream:
 class StreamStore:
     """Every stream of one account's DynamoDB service, by ARN."""
 
-    def __init__(self, region: str, tables: dict, rollover_seconds: float | None = SHARD_ROLLOVER_SECONDS):
+    def __init__(self, region: str, tables: dict, rollover_seconds: float | None = SHARD_ROLLOVER_SECONDS,
+                 max_readers: int | None = MAX_READERS_PER_SHARD):
         self.region = region
+        self.max_readers = max_readers
+        self._readers = 0
         #: The service's tables by name: an enabled stream whose table never got stored (a later
         #: CreateTable check refused it) is no stream at all.
         self.tables = tables
         self.rollover_seconds = rollover_seconds
         self.streams: dict[str, Stream] = {}
         self._sequence = SEQUENCE_START
+
+    def new_reader(self) -> str:
+        self._readers += 1
+        return str(self._readers)
 
     def next_sequence(self) -> int:
         self._sequence += 1
@@ -252,20 +279,25 @@ class StreamStore:
 # -- shard iterators ------------------------------------------------------------------------------
 
 
-def make_iterator(stream: Stream, shard: Shard, after: int, now: float) -> str:
-    """An opaque iterator naming the stream, the shard, the last sequence number already read and
-    when it was issued (iterators expire). The stream ARN leads, as in DynamoDB's own iterators."""
-    state = json.dumps({"s": shard.shard_id, "a": after, "t": now}, separators=(",", ":"))
-    return f"{stream.arn}|1|{base64.urlsafe_b64encode(state.encode()).decode()}"
+def make_iterator(stream: Stream, shard: Shard, after: int, now: float, reader: str | None = None) -> str:
+    """An opaque iterator naming the stream, the shard, the last sequence number already read, when
+    it was issued (iterators expire) and the reader it belongs to: a new one from GetShardIterator,
+    the same one, marked as continuing, in a NextShardIterator. The stream ARN leads, as in
+    DynamoDB's own iterators."""
+    state = {"s": shard.shard_id, "a": after, "t": now, "r": reader or stream.store.new_reader(),
+             "c": reader is not None}
+    blob = base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
+    return f"{stream.arn}|1|{blob}"
 
 
-def read_iterator(text: str) -> tuple[str, str, int, float]:
-    """(stream ARN, shard id, last sequence read, issued at) or ValidationException."""
+def read_iterator(text: str) -> tuple[str, str, int, float, str, bool]:
+    """(stream ARN, shard id, last sequence read, issued at, reader, whether it continues a chain)
+    or ValidationException."""
     try:
         arn, version, blob = text.rsplit("|", 2)
         state = json.loads(base64.urlsafe_b64decode(blob.encode()))
         if version != "1":
             raise ValueError(version)
-        return arn, str(state["s"]), int(state["a"]), float(state["t"])
+        return arn, str(state["s"]), int(state["a"]), float(state["t"]), str(state["r"]), bool(state["c"])
     except (ValueError, KeyError, TypeError):
         raise AwsError("ValidationException", "Invalid ShardIterator", 400) from None

@@ -165,13 +165,15 @@ class StreamsService(Service):
     def get_records(self, params: dict) -> dict:
         limit = _check_limit(params.get("Limit"), "limit", GET_RECORDS_MAX_RECORDS)
         now = self._now()
-        arn, shard_id, after, issued = read_iterator(params["ShardIterator"])
+        arn, shard_id, after, issued, reader, continued = read_iterator(params["ShardIterator"])
         if now - issued > ITERATOR_LIFETIME_SECONDS:
             raise AwsError("ExpiredIteratorException", "The provided iterator exceeds the maximum age allowed.", 400)
         stream = self._stream(arn)
         shard = stream.shard(shard_id)
         if shard is None or after < shard.trimmed_upto:
             raise trimmed_error()
+        if continued:
+            shard.admit_reader(reader, now, self._store.max_readers)
         records, size = [], 0
         for stored in shard.records:
             if stored.seq <= after:
@@ -185,6 +187,6 @@ class StreamsService(Service):
         out = {"Records": copy.deepcopy(records)}
         exhausted = shard.end_seq is not None and not any(r.seq > after for r in shard.records)
         if not exhausted:
-            out["NextShardIterator"] = make_iterator(stream, shard, after, now)
+            out["NextShardIterator"] = make_iterator(stream, shard, after, now, reader)
         return out
 

@@ -444,3 +444,37 @@ Outputs:
     described = acct.client("dynamodbstreams").describe_stream(StreamArn=arn)["StreamDescription"]
     assert described["StreamViewType"] == "NEW_AND_OLD_IMAGES" and described["StreamStatus"] == "ENABLED"
 
+
+
+def _poller(streams, arn):
+    """A reader that has started polling: its iterator continues a chain."""
+    return streams.get_records(ShardIterator=iterator(streams, arn))["NextShardIterator"]
+
+
+def test_a_third_simultaneous_poller_of_a_shard_is_throttled(acct, ddb, streams):
+    arn = make_table(ddb)
+    first, second, third = (_poller(streams, arn) for _ in range(3))
+    first = streams.get_records(ShardIterator=first)["NextShardIterator"]
+    second = streams.get_records(ShardIterator=second)["NextShardIterator"]
+    with pytest.raises(ClientError) as caught:
+        streams.get_records(ShardIterator=third)
+    assert code(caught) == "LimitExceededException"
+    for _ in range(3):  # one-off reads with fresh iterators are not pollers
+        streams.get_records(ShardIterator=iterator(streams, arn))
+    acct.clock.advance(1)  # the other two have gone quiet for a second: the third gets its turn
+    streams.get_records(ShardIterator=third)
+    streams.get_records(ShardIterator=first)
+    with pytest.raises(ClientError) as caught:
+        streams.get_records(ShardIterator=second)
+    assert code(caught) == "LimitExceededException"
+
+
+def test_two_pollers_are_fine_and_the_limit_can_be_lifted(acct, ddb, streams):
+    arn = make_table(ddb)
+    pollers = [_poller(streams, arn) for _ in range(2)]
+    for _ in range(5):
+        pollers = [streams.get_records(ShardIterator=p)["NextShardIterator"] for p in pollers]
+    acct.service("dynamodb").stream_max_readers_per_shard = None
+    pollers.append(_poller(streams, arn))
+    pollers = [streams.get_records(ShardIterator=p)["NextShardIterator"] for p in pollers]
+    assert len(pollers) == 3 and all(pollers)
