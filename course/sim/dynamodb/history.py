@@ -75,10 +75,12 @@ class PitrHistory:
         del self.times[:cut], self.changes[:cut]
         self.base_time = start
 
-    def items_at(self, when: float) -> dict[tuple, dict]:
-        """The items as they were at ``when`` (changes made at exactly ``when`` included), copied."""
+    def items_at(self, when: float, *, inclusive: bool = True) -> dict[tuple, dict]:
+        """The items as they were at ``when`` (changes made at exactly ``when`` included unless
+        ``inclusive`` is false), copied."""
         items = dict(self.base)
-        for where, item in self.changes[:bisect.bisect_right(self.times, when)]:
+        cut = (bisect.bisect_right if inclusive else bisect.bisect_left)(self.times, when)
+        for where, item in self.changes[:cut]:
             if item is None:
                 items.pop(where, None)
             else:
@@ -88,7 +90,7 @@ class PitrHistory:
     def changes_between(self, start: float, end: float) -> dict[tuple, tuple[dict | None, dict | None, float]]:
         """Each item changed in ``[start, end)``: its image before the range, after it, and when it
         last changed — what an incremental export writes."""
-        before = self.items_at(start)
+        before = self.items_at(start, inclusive=False)
         out: dict[tuple, tuple[dict | None, dict | None, float]] = {}
         low, high = bisect.bisect_left(self.times, start), bisect.bisect_left(self.times, end)
         for when, (where, item) in zip(self.times[low:high], self.changes[low:high]):

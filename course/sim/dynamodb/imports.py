@@ -138,7 +138,7 @@ class IonReader:
     """Reads a stream of top-level Ion text values into DynamoDB attribute values, one at a time."""
 
     def __init__(self, text: str):
-        self.text, self.at = text, 0
+        self.text, self.at, self.start = text, 0, 0
 
     def line_of(self, position: int) -> int:
         return self.text.count("\n", 0, position) + 1
@@ -163,11 +163,11 @@ class IonReader:
             self._skip_space_only()
             if self.at >= len(self.text):
                 return None
-            start = self.at
+            self.start = self.at
             if self.text.startswith("$ion_1_0", self.at) and not _SYMBOL.match(self.text, self.at + 8):
                 self.at += 8
                 continue
-            return start, self._value()
+            return self.start, self._value()
 
     def _skip_space_only(self) -> None:
         # Top-level values are not comma separated; a comma there is an error the value parser reports.
@@ -182,8 +182,9 @@ class IonReader:
                 return
 
     def resync(self) -> None:
-        """After an error, carry on at the next line, as a line-oriented import does."""
-        end = self.text.find("\n", self.at)
+        """After an error, carry on at the line after the one the bad value began on: DynamoDB's
+        files hold one item per line."""
+        end = self.text.find("\n", self.start)
         self.at = len(self.text) if end < 0 else end + 1
 
     def _value(self):
@@ -320,7 +321,7 @@ def read_ion(text: str):
         try:
             found = reader.next_top()
         except IonError as error:
-            yield reader.line_of(error.position), None, f"invalid Ion: {error}"
+            yield reader.line_of(reader.start), None, f"invalid Ion at line {reader.line_of(error.position)}: {error}"
             reader.resync()
             continue
         if found is None:
