@@ -75,7 +75,8 @@ class Mapping:
         self.last_result = "No records processed"
         self.tags = dict(params.get("Tags") or {})
         self.stats = {"invocations": 0, "batches": 0, "records": 0, "retries": 0, "throttles": 0, "bisections": 0,
-                      "partial_failures": 0, "failed_batches": 0, "discarded_records": 0}
+                      "partial_failures": 0, "failed_batches": 0, "discarded_records": 0,
+                      "read_errors": 0}
         #: Invocation records of batches given up, whether or not an OnFailure destination is set.
         self.failures: list[dict] = []
         self.apply(params)

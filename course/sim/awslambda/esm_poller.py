@@ -131,7 +131,8 @@ class Poller:
             parent = self.cursors.get(cursor.parent_id or "")
             if parent is not None and not parent.finished:
                 continue  # a child shard is read only after its parent, so an item's changes stay in order
-            self._read(cursor)
+            if not self._read(cursor):
+                wakes.append(now + mapping.source.poll_interval)
             for lane in cursor.lanes:
                 wake = self._run_lane(cursor, lane, now)
                 if wake is not None:
@@ -162,15 +163,25 @@ class Poller:
             self.cursors[shard.shard_id] = cursor
         self._initial = False
 
-    def _read(self, cursor: Cursor) -> None:
+    def _read(self, cursor: Cursor) -> bool:
+        """Buffer what the shard holds past the cursor; False when the stream refused the read (too
+        many readers of the shard, say), so the poller tries again at its next interval."""
         if cursor.finished:
-            return
+            return True
         buffered = sum(len(lane.queue) for lane in cursor.lanes)
         if buffered >= READ_AHEAD:
-            return
+            return True
         mapping = self.mapping
-        records, done = mapping.source.read(cursor.shard_id, cursor.after, cursor.start,
-                                            mapping.starting_timestamp, READ_AHEAD - buffered)
+        try:
+            records, done = mapping.source.read(cursor.shard_id, cursor.after, cursor.start,
+                                                mapping.starting_timestamp, READ_AHEAD - buffered)
+        except AwsError as error:
+            if error.code in ("ResourceNotFoundException",):
+                cursor.finished = True
+                return True
+            mapping.last_result = f"PROBLEM: {error.code}"
+            mapping.stats["read_errors"] += 1
+            return False
         now = self.clock.now()
         for record in records:
             lane = cursor.lanes[self._lane_of(record)]
@@ -179,6 +190,7 @@ class Poller:
                 lane.first_seen = now
             cursor.after = record.sequence
         cursor.finished = done
+        return True
 
     def _lane_of(self, record: SourceRecord) -> int:
         count = self.mapping.parallelization

@@ -354,3 +354,55 @@ Resources:
     assert config["FunctionArn"].endswith(":function:" + stack.physical_id("Counter") + ":live")
     assert config["ParallelizationFactor"] == 2
     assert stack.attribute("Mapping", "EventSourceMappingArn") == config["EventSourceMappingArn"]
+
+
+# ---- DynamoDB streams ------------------------------------------------------------------------------
+
+@pytest.fixture
+def sessions(acct):
+    ddb = acct.client("dynamodb")
+    ddb.create_table(TableName="sessions", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST",
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    ddb.update_time_to_live(TableName="sessions",
+                            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+    return ddb, ddb.describe_table(TableName="sessions")["Table"]["LatestStreamArn"]
+
+
+def test_dynamodb_stream_records_and_ttl_deletes_reach_the_function(client, fake, acct, sessions):
+    ddb, stream_arn = sessions
+    make(client)
+    made = mapping(client, stream_arn, StartingPosition="LATEST")
+    now = int(acct.clock.now())
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "a"}, "user": {"S": "ada"}, "expires": {"N": str(now + 60)}})
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "b"}, "user": {"S": "bob"}})
+    ddb.delete_item(TableName="sessions", Key={"id": {"S": "b"}})
+    acct.clock.advance(1)
+    records = [r for e in fake.made[0].events for r in e["Records"]]
+    assert [r["eventName"] for r in records] == ["INSERT", "INSERT", "REMOVE"]
+    assert all(r["eventSourceARN"] == stream_arn and r["eventSource"] == "aws:dynamodb" for r in records)
+    assert "userIdentity" not in records[2] and records[2]["dynamodb"]["OldImage"]["user"] == {"S": "bob"}
+    assert isinstance(records[0]["dynamodb"]["ApproximateCreationDateTime"], float)
+    acct.clock.advance(2 * 3600)
+    expired = [r for env in fake.made for e in env.events for r in e["Records"]][3:]
+    assert [r["eventName"] for r in expired] == ["REMOVE"]
+    assert expired[0]["userIdentity"] == {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+    assert expired[0]["dynamodb"]["OldImage"]["user"] == {"S": "ada"}
+    assert acct.service("lambda").mappings[made["UUID"]].stats["records"] == 4
+
+
+def test_dynamodb_streams_take_no_at_timestamp_and_failures_name_the_stream_batch(client, fake, acct, sessions):
+    ddb, stream_arn = sessions
+    make(client)
+    with pytest.raises(ClientError) as err:
+        mapping(client, stream_arn, StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=0)
+    assert error_of(err)[0] == "InvalidParameterValueException"
+    fake.handler = lambda event, env: (_ for _ in ()).throw(KeyError("NewImage"))
+    made = mapping(client, stream_arn, MaximumRetryAttempts=0)
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "a"}})
+    acct.service("lambda").drain()
+    (failure,) = acct.service("lambda").mappings[made["UUID"]].failures
+    info = failure["DDBStreamBatchInfo"]
+    assert info["streamArn"] == stream_arn and info["batchSize"] == 1
+    assert info["startSequenceNumber"] == info["endSequenceNumber"]
