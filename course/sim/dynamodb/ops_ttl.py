@@ -12,17 +12,20 @@ it through ``Table.write(..., service_delete=True)``, bypassing ``_charge``. The
 item's expiry (or the moment TTL or the write saw it, if later) plus a delay derived from the
 item's key, so runs are repeatable while deletions are spread out, not instant.
 
-Sources (Amazon DynamoDB Developer Guide and API Reference):
-- API_UpdateTimeToLive.html: a change can take up to one hour, and another UpdateTimeToLive on
-  the same table within that hour is a ValidationException; expired items are deleted on a
-  best-effort basis, typically within two days (facts.md §12), and "Items that have expired and
-  not been deleted will still show up in reads, queries, and scans".
-- TTL.html: "DynamoDB automatically deletes expired items within a few days of their expiration
-  time, without consuming write throughput"; deleted items reach streams as service deletions.
-- time-to-live-ttl-before-you-start.html ("Formatting an item's TTL attribute"): the attribute must
-  be a top-level Number holding epoch seconds, any other type or format is ignored, and values
-  more than five years in the past are never expired.
-- ttl-expired-items.html / time-to-live-ttl-streams.html: stream records of TTL deletes carry
+Sources (https://docs.aws.amazon.com/amazondynamodb/latest/):
+- APIReference/API_UpdateTimeToLive.html: a change can take up to one hour, and another
+  UpdateTimeToLive on the same table within that hour is a ValidationException; expired items are
+  deleted on a best-effort basis, typically within two days (facts.md §12), and "Items that have
+  expired and not been deleted will still show up in reads, queries, and scans".
+- developerguide/TTL.html: "DynamoDB automatically deletes expired items within a few days of
+  their expiration time, without consuming write throughput"; they reach streams as service
+  deletions.
+- developerguide/time-to-live-ttl-before-you-start.html ("Formatting an item's TTL attribute"): the
+  attribute must be a top-level Number holding epoch seconds, any other type or format is
+  ignored, and values more than five years in the past are never expired.
+- developerguide/ttl-expired-items.html ("Working with expired items"): items pending deletion show
+  in reads until the background process deletes them, so filter out items whose TTL time is at or
+  before now; developerguide/time-to-live-ttl-streams.html: their stream records carry
   userIdentity type "Service", principalId "dynamodb.amazonaws.com" (see ``streams.py``).
 Error messages are DynamoDB's texts for these requests.
 """

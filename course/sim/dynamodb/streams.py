@@ -8,17 +8,18 @@ Time is the account's simulated clock, and everything time-driven (shard rollove
 iterator expiry) is worked out lazily from it on every access, so a scenario that jumps a day
 sees the same stream as one that reads every second.
 
-Sources (Amazon DynamoDB Developer Guide and API Reference):
-- "Change data capture for DynamoDB Streams" (developerguide/Streams.html): exactly once and in
+Sources (https://docs.aws.amazon.com/amazondynamodb/latest/):
+- developerguide/Streams.html ("Change data capture for DynamoDB Streams"): exactly once and in
   order per item; 24-hour retention; a disabled stream stays readable for 24 hours; re-enabling
   makes a new stream; "If you perform a PutItem or UpdateItem operation that does not change any
   data in an item, DynamoDB Streams does not write a stream record for that operation"; no more
   than 2 readers per shard (facts.md §10).
-- API_streams_GetShardIterator / API_streams_GetRecords / API_streams_StreamRecord /
-  API_streams_Identity: iterators expire 15 minutes after they are returned; GetRecords returns at
-  most 1,000 records or 1 MB; ApproximateCreationDateTime is rounded down to the second; a closed
-  shard has an EndingSequenceNumber; TTL deletes carry userIdentity Type "Service", PrincipalId
-  "dynamodb.amazonaws.com" (developerguide/time-to-live-ttl-streams.html).
+- APIReference/API_streams_GetShardIterator.html, API_streams_GetRecords.html,
+  API_streams_StreamRecord.html, API_streams_Identity.html: iterators expire 15 minutes after
+  they are returned; GetRecords returns at most 1,000 records or 1 MB; ApproximateCreationDateTime
+  is rounded down to the second; a closed shard has an EndingSequenceNumber; TTL deletes carry
+  userIdentity Type "Service", PrincipalId "dynamodb.amazonaws.com"
+  (developerguide/time-to-live-ttl-streams.html).
 """
 
 from __future__ import annotations
