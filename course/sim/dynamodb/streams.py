@@ -252,6 +252,7 @@ class StreamStore:
 
     def create(self, table, view_type: str, now: float) -> Stream:
         """A new stream for ``table``; its label is the creation time, made unique per table."""
+        self.live(now)
         label = stream_label(now)
         moment = now
         while f"{table.arn}/stream/{label}" in self.streams:
