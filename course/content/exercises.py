@@ -30,6 +30,8 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "advance": ("seconds",),
     "call": ("service", "operation", "params"),
     "drain": ("service",),
+    "table_load": ("table", "rate_per_s", "duration_s", "phases", "key_distribution", "keys", "hot_fraction",
+                   "shards", "key_prefix", "write_fraction", "item_kb", "consistent"),
 }
 SHORTHAND = {"deploy": "template", "invoke": "function", "advance": "seconds", "drain": "service"}
 COMPARATORS = ("equals", "not_equals", "less_than", "at_most", "greater_than", "at_least", "between",
@@ -257,7 +259,8 @@ def _bare(kind: str, mark: Mark, path: str, ex: Exercise, ctx) -> Step | None:
         ctx.add(mark, path, f"deploys {DEFAULT_TEMPLATE}, which is not one of the exercise's files; name the template")
     elif kind not in ("deploy", "drain"):
         needs = {"invoke": "function", "load": "function, rate_per_s, duration_s", "advance": "seconds",
-                 "call": "service, operation"}[kind]
+                 "call": "service, operation",
+                 "table_load": "table, rate_per_s and duration_s (or phases)"}[kind]
         ctx.add(mark, path, f"'{kind}' needs its settings: {needs}")
         return None
     args = {"template": DEFAULT_TEMPLATE, "parameters": {}} if kind == "deploy" else {"service": None}
@@ -311,6 +314,8 @@ def _read_args(kind: str, node: MMap, path: str, ex: Exercise, ctx) -> dict[str,
         if params is not MISSING and not isinstance(params, dict):
             a.error("params", f"expected a mapping of the operation's parameters, got {type_name(params)}")
         out["params"] = plain(params) if isinstance(params, dict) else {}
+    elif kind == "table_load":
+        _table_load(a, out)
     else:
         out["service"] = a.text("service", required=False, default=None)
     for key, value in out.items():
@@ -319,6 +324,41 @@ def _read_args(kind: str, node: MMap, path: str, ex: Exercise, ctx) -> dict[str,
                 if match.group(1) is not None and (problem := query_problem(match.group(1))):
                     a.error(key, f"in '${{{match.group(1)}}}': {problem[0]}")
     return out
+
+
+#: How a ``table_load`` step spreads traffic over partition key values (``course.sim.dynamodb.load``).
+KEY_DISTRIBUTIONS = ("uniform", "hot", "zipf", "sharded", "table")
+
+
+def _table_load(a: Fields, out: dict) -> None:
+    """Traffic against one DynamoDB table: a steady rate, or phases of different rates."""
+    out["table"] = a.text("table")
+    phases = a.raw("phases", False)
+    if phases is not MISSING:
+        if "rate_per_s" in a.node or "duration_s" in a.node:
+            a.error("phases", "give phases, or rate_per_s and duration_s, not both")
+        ok = isinstance(phases, list) and phases and all(
+            isinstance(p, dict) and set(p) == {"duration_s", "rate_per_s"}
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p.values()) for p in phases)
+        if not ok:
+            a.error("phases", "expected a list of {duration_s, rate_per_s}")
+        elif not all(0 < p["duration_s"] and 0 <= p["rate_per_s"] <= 100_000 for p in phases) \
+                or sum(p["duration_s"] for p in phases) > 21_600:
+            a.error("phases", "each phase lasts more than 0 s (6 hours in all) at 0 to 100,000 requests a second")
+        out["phases"] = plain(phases) if ok else None
+        out["rate_per_s"] = out["duration_s"] = None
+    else:
+        out["phases"] = None
+        out["rate_per_s"] = _positive(a, "rate_per_s", 100_000)
+        out["duration_s"] = _positive(a, "duration_s", 21_600)
+    out["key_distribution"] = a.choice("key_distribution", KEY_DISTRIBUTIONS, required=False, default="uniform")
+    out["keys"] = a.integer("keys", required=False, default=100, low=1, high=10_000)
+    out["hot_fraction"] = a.number("hot_fraction", required=False, default=0.4, low=0, high=1)
+    out["shards"] = a.integer("shards", required=False, default=10, low=1, high=10_000)
+    out["key_prefix"] = a.text("key_prefix", required=False, default="key")
+    out["write_fraction"] = a.number("write_fraction", required=False, default=1.0, low=0, high=1)
+    out["item_kb"] = _positive(a, "item_kb", 400, required=False) or 1.0
+    out["consistent"] = a.boolean("consistent", required=False, default=False)
 
 
 def _positive(a: Fields, key: str, high: float, required: bool = True):

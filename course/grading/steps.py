@@ -38,6 +38,16 @@ def _default_load(account, function: str, qualifier: str | None, rate_per_s: flo
 LOAD_RUNNER: Callable[..., Any] = _default_load
 
 
+def _default_table_load(account, table: str, **settings):
+    from course.sim.dynamodb.load import run_table_load
+
+    return run_table_load(account, table, **settings)
+
+
+#: The DynamoDB table load scenario (``course.sim.dynamodb.load``), replaceable like LOAD_RUNNER.
+TABLE_LOAD_RUNNER: Callable[..., Any] = _default_table_load
+
+
 class Scenario:
     """One check's run: the account, the document its expectations read, and the logs to show."""
 
@@ -152,6 +162,17 @@ class Scenario:
             return {args["service"]: model.drain()}
         live = getattr(self.account, "_services", {})
         return {name: model.drain() for name, model in list(live.items()) if callable(getattr(model, "drain", None))}
+
+    def _table_load(self, step: Step, args: dict) -> Any:
+        """Traffic against a DynamoDB table over simulated time: throttles per partition key, cost."""
+        resources = (self.document["stack"] or {}).get("resources", {})
+        table = resources[args["table"]]["physical_id"] if args["table"] in resources else args["table"]
+        settings = {k: v for k, v in args.items() if k != "table" and v is not None}
+        try:
+            report = TABLE_LOAD_RUNNER(self.account, table, **settings)
+        except AwsError as exc:
+            raise StepFailed(f"the table load could not run: {exc.code}: {exc.message}") from None
+        return report.as_dict() if hasattr(report, "as_dict") else report
 
     # -- helpers ------------------------------------------------------------------------------
 
