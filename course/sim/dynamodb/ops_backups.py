@@ -74,16 +74,14 @@ class BackupOps(TransferOps):
         self.backups[arn] = backup
         return backup
 
-    @staticmethod
-    def _features(table) -> dict:
+    def _features(self, table) -> dict:
         """The stream and TTL settings a backup records (and a restore does not bring back)."""
         out = {}
         if table.stream_arn:
             out["StreamDescription"] = dict(table.stream)
-        ttl = getattr(table, "ttl", None)
-        name = ttl.get("AttributeName") if isinstance(ttl, dict) else ttl if isinstance(ttl, str) else None
-        if name:
-            out["TimeToLiveDescription"] = {"TimeToLiveStatus": "ENABLED", "AttributeName": name}
+        ttl = getattr(self, "ttl_states", {}).get(table.name)
+        if ttl is not None and ttl.table is table and ttl.enabled and ttl.attribute:
+            out["TimeToLiveDescription"] = {"TimeToLiveStatus": "ENABLED", "AttributeName": ttl.attribute}
         return out
 
     # -- on-demand backups --------------------------------------------------------------------------
