@@ -30,10 +30,14 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "advance": ("seconds",),
     "call": ("service", "operation", "params"),
     "drain": ("service",),
+    "interfere": ("table", "before", "after", "key", "times", "operation", "params"),
     "table_load": ("table", "rate_per_s", "duration_s", "phases", "key_distribution", "keys", "hot_fraction",
                    "shards", "key_prefix", "write_fraction", "item_kb", "consistent"),
 }
 SHORTHAND = {"deploy": "template", "invoke": "function", "advance": "seconds", "drain": "service"}
+#: The DynamoDB calls an ``interfere`` step's competing write can come before or after, and the writes it may make.
+INTERFERE_TRIGGERS = ("GetItem", "Query", "Scan", "PutItem", "UpdateItem", "DeleteItem")
+INTERFERE_WRITES = ("PutItem", "UpdateItem", "DeleteItem")
 COMPARATORS = ("equals", "not_equals", "less_than", "at_most", "greater_than", "at_least", "between",
                "contains", "matches", "exists", "is_true", "is_false")
 NUMERIC = ("less_than", "at_most", "greater_than", "at_least")
@@ -259,7 +263,7 @@ def _bare(kind: str, mark: Mark, path: str, ex: Exercise, ctx) -> Step | None:
         ctx.add(mark, path, f"deploys {DEFAULT_TEMPLATE}, which is not one of the exercise's files; name the template")
     elif kind not in ("deploy", "drain"):
         needs = {"invoke": "function", "load": "function, rate_per_s, duration_s", "advance": "seconds",
-                 "call": "service, operation",
+                 "call": "service, operation", "interfere": "table, before or after, operation, params",
                  "table_load": "table, rate_per_s and duration_s (or phases)"}[kind]
         ctx.add(mark, path, f"'{kind}' needs its settings: {needs}")
         return None
@@ -314,6 +318,8 @@ def _read_args(kind: str, node: MMap, path: str, ex: Exercise, ctx) -> dict[str,
         if params is not MISSING and not isinstance(params, dict):
             a.error("params", f"expected a mapping of the operation's parameters, got {type_name(params)}")
         out["params"] = plain(params) if isinstance(params, dict) else {}
+    elif kind == "interfere":
+        _interfere(a, out)
     elif kind == "table_load":
         _table_load(a, out)
     else:
@@ -324,6 +330,37 @@ def _read_args(kind: str, node: MMap, path: str, ex: Exercise, ctx) -> dict[str,
                 if match.group(1) is not None and (problem := query_problem(match.group(1))):
                     a.error(key, f"in '${{{match.group(1)}}}': {problem[0]}")
     return out
+
+
+def _interfere(a: Fields, out: dict) -> None:
+    """A competing DynamoDB write made before or after the calls it follows (``interleave.py``)."""
+    out["table"] = a.text("table")
+    given = [when for when in ("before", "after") if a.ok and when in a.node]
+    if len(given) == 2:
+        a.error("after", "give before or after, not both: the competing write comes at one moment")
+    elif not given and a.ok:
+        a.problems.add(a.mark, a.path, "needs before or after: the calls the competing write comes before or after")
+    for when in ("before", "after"):
+        value = a.raw(when, False)
+        if value is MISSING:
+            out[when] = None
+            continue
+        names = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        if not names or not all(isinstance(n, str) for n in names):
+            a.error(when, "expected an operation name or a list of them")
+        elif bad := [n for n in names if n not in INTERFERE_TRIGGERS]:
+            a.error(when, f"'{bad[0]}' is not one of: {', '.join(INTERFERE_TRIGGERS)}{did_you_mean(bad[0], INTERFERE_TRIGGERS)}")
+        out[when] = list(names or [])
+    key = a.raw("key", False)
+    if key is not MISSING and not isinstance(key, dict):
+        a.error("key", f"expected the item's key as a mapping of attribute values, got {type_name(key)}")
+    out["key"] = plain(key) if isinstance(key, dict) else None
+    out["times"] = a.integer("times", required=False, default=1, low=1, high=1000)
+    out["operation"] = a.choice("operation", INTERFERE_WRITES)
+    params = a.raw("params", True)
+    if params is not MISSING and not isinstance(params, dict):
+        a.error("params", f"expected a mapping of the competing write's parameters, got {type_name(params)}")
+    out["params"] = plain(params) if isinstance(params, dict) else {}
 
 
 #: How a ``table_load`` step spreads traffic over partition key values (``course.sim.dynamodb.load``).

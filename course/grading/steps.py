@@ -163,6 +163,28 @@ class Scenario:
         live = getattr(self.account, "_services", {})
         return {name: model.drain() for name, model in list(live.items()) if callable(getattr(model, "drain", None))}
 
+    def _interfere(self, step: Step, args: dict) -> dict:
+        """Another client's DynamoDB write, made before or after the calls the step names
+        (``course.sim.dynamodb.interleave``), so a race happens at the same point every run."""
+        from botocore.exceptions import ParamValidationError
+        from botocore.validate import validate_parameters
+
+        table = self.table(args["table"])
+        model = self.account.client("dynamodb").meta.service_model.operation_model(args["operation"])
+        try:
+            validate_parameters({"TableName": table, **args["params"]}, model.input_shape)
+        except ParamValidationError as exc:
+            raise CheckBug(f"the competing {args['operation']} is not a valid request: {exc}") from None
+        try:
+            rule = self.account.service("dynamodb").interfere(
+                table=table, operation=args["operation"], params=args["params"], before=args["before"],
+                after=args["after"], times=args["times"], key=args["key"])
+        except ValueError as exc:
+            raise CheckBug(str(exc)) from None
+        except AwsError as exc:
+            raise StepFailed(f"the competing writer could not start: {exc.code}: {exc.message}") from None
+        return rule.describe()
+
     def _table_load(self, step: Step, args: dict) -> Any:
         """Traffic against a DynamoDB table over simulated time: throttles per partition key, cost."""
         resources = (self.document["stack"] or {}).get("resources", {})
@@ -175,6 +197,17 @@ class Scenario:
         return report.as_dict() if hasattr(report, "as_dict") else report
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def table(self, ref: str) -> str:
+        """A DynamoDB table named by its logical id in the template, or by its name."""
+        resources = (self.document["stack"] or {}).get("resources", {})
+        if ref in resources:
+            return resources[ref]["physical_id"]
+        tables = {k: v for k, v in resources.items() if v.get("type") == "AWS::DynamoDB::Table"}
+        if tables and not any(v["physical_id"] == ref for v in tables.values()):
+            raise StepFailed(f"the template has no table '{ref}'{did_you_mean(ref, tables)}; "
+                             f"its tables are: {', '.join(tables)}")
+        return ref
 
     def function(self, ref: str) -> str:
         """A function named by its logical id in the template, or by its name or ARN."""
