@@ -173,3 +173,57 @@ def test_a_well_formed_interfere_step_loads(tmp_path):
 def test_interfere_step_problems_are_reported(tmp_path, settings, problem):
     found = problems_for(tmp_path, settings)
     assert any(problem in p for p in found), found
+
+
+# -- the interfere step at run time ---------------------------------------------------------------
+
+@pytest.fixture
+def scenario(tmp_path):
+    from course.grading.steps import Scenario
+    from course.sim.account import Account
+
+    account = Account()
+    account.client("dynamodb").create_table(
+        TableName="stock", KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    account.client("dynamodb").put_item(TableName="stock", Item={"sku": {"S": "w"}, "n": {"N": "5"}})
+    yield Scenario(account, None, tmp_path, {})
+    account.close()
+
+
+def interfere_args(**overrides):
+    args = {"table": "stock", "before": None, "after": ["GetItem"], "key": None, "times": 1,
+            "operation": "UpdateItem", "params": {"Key": {"sku": {"S": "w"}}, "UpdateExpression": "SET n = n + :one",
+                                                  "ExpressionAttributeValues": {":one": {"N": "1"}}}}
+    args.update(overrides)
+    return args
+
+
+def test_the_interfere_step_makes_the_competing_write_during_a_later_step(scenario):
+    from course.content.exercises import Step
+
+    result = scenario.run(Step("interfere", "interfere", interfere_args()))
+    assert result["table"] == "stock" and result["after"] == ["GetItem"]
+    read = scenario.run(Step("call", "read", {"service": "dynamodb", "operation": "GetItem",
+                                              "params": {"TableName": "stock", "Key": {"sku": {"S": "w"}}}}))
+    assert read["Item"]["n"] == {"N": "5"}  # the read saw the item before the competing write
+    calls = scenario.document["calls"]["read"]
+    assert [(c["operation"], c.get("competitor", False)) for c in calls] == [("GetItem", False), ("UpdateItem", True)]
+    item = scenario.account.client("dynamodb").get_item(TableName="stock", Key={"sku": {"S": "w"}})["Item"]
+    assert item["n"] == {"N": "6"}
+
+
+def test_a_malformed_competing_write_is_a_fault_in_the_check(scenario):
+    from course.content.exercises import Step
+    from course.grading.steps import CheckBug
+
+    with pytest.raises(CheckBug, match="not a valid request"):
+        scenario.run(Step("interfere", "interfere", interfere_args(params={"UpdateExpression": 7})))
+
+
+def test_a_missing_table_fails_the_step(scenario):
+    from course.content.exercises import Step
+    from course.grading.steps import StepFailed
+
+    with pytest.raises(StepFailed, match="ResourceNotFoundException"):
+        scenario.run(Step("interfere", "interfere", interfere_args(table="other")))
