@@ -82,3 +82,6 @@ def _delete(account, made) -> None:
 
 
 register_creator("AWS::DynamoDB::Table", create_table, ("Arn", "StreamArn"), delete=_delete)
+
+# AWS::DynamoDB::GlobalTable registers itself; it lives apart to keep this module to one resource.
+from course.sim.dynamodb import resources_global  # noqa: E402,F401
