@@ -299,3 +299,20 @@ def test_template_pitr_specification(acct):
     ddb = acct.client("dynamodb")
     pitr = ddb.describe_continuous_backups(TableName=stack.physical_id("Orders"))["ContinuousBackupsDescription"]
     assert pitr["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] == 14
+
+
+def test_ttl_is_recorded_in_the_backup_but_not_restored(acct, ddb):
+    ddb.update_time_to_live(TableName="orders", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+    enable_pitr(ddb)
+    arn = ddb.create_backup(TableName="orders", BackupName="nightly")["BackupDetails"]["BackupArn"]
+    acct.clock.advance(BACKUP_CREATION_SECONDS)
+    features = ddb.describe_backup(BackupArn=arn)["BackupDescription"]["SourceTableFeatureDetails"]
+    assert features["TimeToLiveDescription"] == {"TimeToLiveStatus": "ENABLED", "AttributeName": "exp"}
+    ddb.restore_table_from_backup(TargetTableName="from-backup", BackupArn=arn)
+    acct.clock.advance(600)
+    ddb.restore_table_to_point_in_time(SourceTableName="orders", TargetTableName="from-pitr",
+                                       UseLatestRestorableTime=True)
+    for name in ("from-backup", "from-pitr"):
+        ttl = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+        assert ttl["TimeToLiveStatus"] == "DISABLED"
+    assert ddb.describe_time_to_live(TableName="orders")["TimeToLiveDescription"]["TimeToLiveStatus"] != "DISABLED"

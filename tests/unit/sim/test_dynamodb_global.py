@@ -216,3 +216,45 @@ def test_template_global_table_rules(acct, change):
     with pytest.raises(TemplateError):
         acct.deploy(TEMPLATE.replace(*change))
     assert "carts" not in acct.client("dynamodb").list_tables()["TableNames"]
+
+
+def stream_records(acct, region, table="carts"):
+    client = acct.client("dynamodb", region=region)
+    streams = acct.client("dynamodbstreams", region=region)
+    arn = client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        records += streams.get_records(ShardIterator=iterator)["Records"]
+    return records
+
+
+def test_ttl_deletes_replicate_as_ordinary_deletes_with_replicated_writes(acct, east, west):
+    from course.sim.dynamodb.ops_ttl import TTL_DELETION_WINDOW_SECONDS
+
+    add_replica(east, "eu-west-1")
+    east.update_time_to_live(TableName="carts", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+    east.put_item(TableName="carts", Item={"pk": {"S": "old"}, "exp": {"N": str(int(acct.clock.now()) - 10)}})
+    acct.clock.advance(TTL_DELETION_WINDOW_SECONDS + 2 * REPLICATION_DELAY_SECONDS + 1)
+    assert get(east, "old") is None and get(west, "old") is None
+    east_remove = [r for r in stream_records(acct, "us-east-1") if r["eventName"] == "REMOVE"]
+    west_remove = [r for r in stream_records(acct, "eu-west-1") if r["eventName"] == "REMOVE"]
+    assert east_remove[0]["userIdentity"]["PrincipalId"] == "dynamodb.amazonaws.com"  # a TTL delete here
+    assert len(west_remove) == 1 and "userIdentity" not in west_remove[0]  # an ordinary delete there
+    assert acct.service("dynamodb").replicated_write_units("carts")["eu-west-1"] == 2.0  # the put and the delete
+
+
+def test_a_transaction_is_atomic_only_in_its_own_region(acct, east, west):
+    add_replica(east, "eu-west-1")
+    put(east, "from", "100")
+    put(east, "to", "0")
+    acct.clock.advance(1)
+    east.transact_write_items(TransactItems=[
+        {"Put": {"TableName": "carts", "Item": {"pk": {"S": "from"}, "v": {"S": "50"}}}},
+        {"Put": {"TableName": "carts", "Item": {"pk": {"S": "to"}, "v": {"S": "50"}}}}])
+    acct.clock.advance(0.1)
+    put(west, "to", "7")  # a later write in another Region, before the transaction has arrived there
+    acct.clock.advance(1)
+    for client in (east, west):  # half of the transaction survives everywhere
+        assert (get(client, "from")["v"]["S"], get(client, "to")["v"]["S"]) == ("50", "7")
