@@ -30,7 +30,13 @@ import hashlib
 import re
 
 from course.sim.dynamodb import capacity
-from course.sim.dynamodb.items import INVALID, item_size, key_order, validate_value, validation_error
+from course.sim.dynamodb.items import (
+    INVALID,
+    item_size,
+    key_order,
+    validate_value,
+    validation_error,
+)
 from course.sim.errors import AwsError
 
 GSI, LSI = "GSI", "LSI"

@@ -72,7 +72,7 @@ class IndexOps:
         gsis = {n: i for n, i in table.indexes.items() if i.kind == GSI}
         if updates is None:
             if billing == "PROVISIONED" and table.billing != "PROVISIONED" and gsis:
-                raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {sorted(gsis)[0]}")
+                raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(gsis)}")
             if billing != table.billing:
                 for index in gsis.values():
                     index.throughput = None
@@ -116,8 +116,9 @@ class IndexOps:
             raise AwsError("LimitExceededException", f"GlobalSecondaryIndex count exceeds the per-table limit of "
                            f"{indexes.MAX_GSI}", 400)
         if billing == "PROVISIONED" and table.billing != "PROVISIONED":
-            for name in sorted(set(gsis) - set(deletes) - set(throughputs)):
-                raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {name}")
+            lacking = set(gsis) - set(deletes) - set(throughputs)
+            if lacking:
+                raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(lacking)}")
         # -- effects ---------------------------------------------------------------------------------
         if billing != table.billing and billing == "PAY_PER_REQUEST":
             for index in gsis.values():

@@ -43,10 +43,10 @@ def ddb(acct):
 
 
 def create(ddb, name="orders", **extra):
-    params = dict(TableName=name, KeySchema=KEYS, AttributeDefinitions=defs(pk="S", sk="S", status="S", placed="N"),
-                  BillingMode="PAY_PER_REQUEST",
-                  GlobalSecondaryIndexes=[gsi("by-status", "status", "placed", "INCLUDE", ["total"])],
-                  LocalSecondaryIndexes=[lsi("by-placed", "placed", "KEYS_ONLY")])
+    params = {"TableName": name, "KeySchema": KEYS, "AttributeDefinitions": defs(pk="S", sk="S", status="S", placed="N"),
+              "BillingMode": "PAY_PER_REQUEST",
+              "GlobalSecondaryIndexes": [gsi("by-status", "status", "placed", "INCLUDE", ["total"])],
+              "LocalSecondaryIndexes": [lsi("by-placed", "placed", "KEYS_ONLY")]}
     params.update(extra)
     params = {k: v for k, v in params.items() if v is not None}
     return ddb.create_table(**params)["TableDescription"]
@@ -158,7 +158,7 @@ def test_gsi_throughput_follows_the_billing_mode(ddb):
     on_demand = refused(create, ddb=ddb, GlobalSecondaryIndexes=[gsi("gsi1", "status", "placed", throughput=(1, 1))])
     assert on_demand[1].endswith("ProvisionedThroughput should not be specified for index: gsi1 when BillingMode is "
                                  "PAY_PER_REQUEST")
-    provisioned = dict(BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    provisioned = {"BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}
     missing = refused(create, ddb=ddb, GlobalSecondaryIndexes=[gsi("gsi1", "status", "placed")], **provisioned)
     assert missing[1].endswith("ProvisionedThroughput must be specified for index: gsi1")
     made = create(ddb, GlobalSecondaryIndexes=[gsi("gsi1", "status", "placed", throughput=(4, 2))], **provisioned)
@@ -174,7 +174,7 @@ def test_lsi_rules(ddb):
     no_range = gsi("lsi1", "pk")
     assert refused(create, ddb=ddb, LocalSecondaryIndexes=[no_range])[1].endswith(
         "Index KeySchema does not have a range key for index: lsi1")
-    code, msg = refused(ddb.create_table, TableName="flat", KeySchema=KEYS[:1], BillingMode="PAY_PER_REQUEST",
+    _, msg = refused(ddb.create_table, TableName="flat", KeySchema=KEYS[:1], BillingMode="PAY_PER_REQUEST",
                         AttributeDefinitions=defs(pk="S", placed="N"), LocalSecondaryIndexes=[lsi("lsi1", "placed")])
     assert msg.endswith("Table KeySchema does not have a range key, which is required when specifying a "
                         "LocalSecondaryIndex")
@@ -259,8 +259,8 @@ def test_update_table_index_rules(ddb):
     two = [{"Create": gsi("gsi1", "b")}, {"Delete": {"IndexName": "by-a"}}]
     code, msg = refused(ddb.update_table, TableName="orders", AttributeDefinitions=defs(b="S"),
                         GlobalSecondaryIndexUpdates=two)
-    assert (code, msg) == ("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created "
-                           "or deleted simultaneously per table")
+    assert (code, msg) == ("LimitExceededException", ("Subscriber limit exceeded: Only 1 online index can be created "
+                                                      "or deleted simultaneously per table"))
     assert "by-a" in [g["IndexName"] for g in ddb.describe_table(TableName="orders")["Table"]["GlobalSecondaryIndexes"]]
     assert refused(ddb.update_table, TableName="orders",
                    GlobalSecondaryIndexUpdates=[{"Create": gsi("gsi1", "b")}])[1].startswith(
@@ -328,13 +328,18 @@ def test_select_on_indexes(ddb):
         "Select type ALL_ATTRIBUTES is not supported for global secondary index by-status because its projection "
         "type is not ALL")
     assert open_orders(ddb, Select="COUNT")["Count"] == 4
+    ddb.update_table(TableName="orders", GlobalSecondaryIndexUpdates=[{"Create": gsi("all-status", "status")}])
+    everything = ddb.query(TableName="orders", IndexName="all-status", KeyConditionExpression="#s = :s",
+                           ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "OPEN"}},
+                           Select="ALL_ATTRIBUTES")
+    assert everything["Count"] == 4 and all("note" in item for item in everything["Items"])  # ALL projection
 
 
 def test_lsi_fetches_unprojected_attributes_from_the_table_at_extra_cost(ddb):
     create(ddb)
     fill(ddb)
-    query = dict(TableName="orders", IndexName="by-placed", KeyConditionExpression="pk = :p",
-                 ExpressionAttributeValues={":p": {"S": "c1"}}, ReturnConsumedCapacity="INDEXES")
+    query = {"TableName": "orders", "IndexName": "by-placed", "KeyConditionExpression": "pk = :p",
+             "ExpressionAttributeValues": {":p": {"S": "c1"}}, "ReturnConsumedCapacity": "INDEXES"}
     projected = ddb.query(**query)
     assert set(projected["Items"][0]) == {"pk", "sk", "placed"}  # KEYS_ONLY
     assert "Table" not in projected["ConsumedCapacity"] or projected["ConsumedCapacity"]["Table"]["CapacityUnits"] == 0
@@ -344,6 +349,9 @@ def test_lsi_fetches_unprojected_attributes_from_the_table_at_extra_cost(ddb):
     assert consumed["LocalSecondaryIndexes"]["by-placed"]["ReadCapacityUnits"] == 0.5
     assert consumed["Table"]["ReadCapacityUnits"] == 1.5  # three items, each read whole: 3 × 0.5
     assert consumed["CapacityUnits"] == 2.0
+    filtered = ddb.query(FilterExpression="note = :n", **{**query, "ExpressionAttributeValues": {
+        ":p": {"S": "c1"}, ":n": {"S": "n"}}})
+    assert filtered["Count"] == 3 and filtered["ConsumedCapacity"]["Table"]["ReadCapacityUnits"] == 1.5
     named = ddb.query(ProjectionExpression="note", **query)
     assert named["Items"] == [{"note": {"S": "n"}}] * 3 and named["ConsumedCapacity"]["Table"]["ReadCapacityUnits"] == 1.5
 
@@ -429,7 +437,7 @@ def test_item_collection_limit_with_lsis(ddb, monkeypatch):
     monkeypatch.setattr(indexes, "ITEM_COLLECTION_LIMIT_BYTES", 400)
     create(ddb)
     ddb.put_item(TableName="orders", Item=order("c1", "o1", "OPEN", 1, note="x" * 150))
-    code, msg = refused(ddb.put_item, TableName="orders", Item=order("c1", "o2", "OPEN", 2, note="x" * 150))
+    code, _ = refused(ddb.put_item, TableName="orders", Item=order("c1", "o2", "OPEN", 2, note="x" * 150))
     assert code == "ItemCollectionSizeLimitExceededException"
     ddb.put_item(TableName="orders", Item=order("c2", "o2", "OPEN", 2, note="x" * 150))  # another collection
     ddb.put_item(TableName="orders", Item=order("c1", "o1", "OPEN", 1, note="short"))   # shrinking is allowed
