@@ -24,7 +24,7 @@ import re
 from course.sim.dynamodb.backups import BACKUP_CREATION_SECONDS, Backup, backup_suffix, creation_params
 from course.sim.dynamodb.history import DAY, DEFAULT_RECOVERY_DAYS, MAX_RECOVERY_DAYS, MIN_RECOVERY_DAYS, PitrHistory
 from course.sim.dynamodb.items import validation_error
-from course.sim.dynamodb.transfers import TransferOps, epoch, utc
+from course.sim.dynamodb.transfers import TransferOps, epoch, not_modeled, utc
 from course.sim.errors import AwsError
 from course.sim.service import operation
 
@@ -32,9 +32,6 @@ _BACKUP_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
 MSG_BACKUP_IN_USE = ("There is another ongoing conflicting backup control plane operation on the table. "
                      "The backup is either being created, deleted or restored to a table.")
 
-
-def _not_modeled(what: str) -> AwsError:
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
 
 class BackupOps(TransferOps):
@@ -223,7 +220,7 @@ class BackupOps(TransferOps):
     def _restore_params(self, description: dict, params: dict) -> dict:
         for name in ("SSESpecificationOverride", "OnDemandThroughputOverride"):
             if params.get(name) is not None:
-                raise _not_modeled(f"parameter {name}")
+                raise not_modeled(f"parameter {name}")
         target = params["TargetTableName"]
         if target in self.tables:
             raise AwsError("TableAlreadyExistsException", f"Table already exists: {target}", 400)

@@ -24,26 +24,26 @@ Assumption: a new replica is ACTIVE at once and holds the table's items when Upd
 from __future__ import annotations
 
 import copy
+import functools
 
 from course.sim.dynamodb.backups import creation_params
 from course.sim.dynamodb.items import INVALID, validation_error
 from course.sim.dynamodb.replication import GLOBAL_TABLE_VERSION, ReplicaGroup
+from course.sim.dynamodb.transfers import not_modeled
 from course.sim.errors import AwsError
 
 _CREATE_KEYS = {"RegionName"}
 _DELETE_KEYS = {"RegionName"}
 
 
-def _not_modeled(what: str) -> AwsError:
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
-
-def _known_regions() -> set[str]:
+@functools.lru_cache(maxsize=1)
+def _known_regions() -> frozenset[str]:
     from course.sim.bridge import botocore_session
 
     session = botocore_session()
-    return {region for partition in session.get_available_partitions()
-            for region in session.get_available_regions("dynamodb", partition)}
+    return frozenset(region for partition in session.get_available_partitions()
+                     for region in session.get_available_regions("dynamodb", partition))
 
 
 class GlobalOps:
@@ -86,7 +86,7 @@ class GlobalOps:
         known = _known_regions()
         for update in updates:
             if update.get("Update") is not None:
-                raise _not_modeled("ReplicaUpdates Update (per-replica settings)")
+                raise not_modeled("ReplicaUpdates Update (per-replica settings)")
             action = update.get("Create") or update.get("Delete")
             if action is None or (update.get("Create") and update.get("Delete")):
                 raise validation_error("One or more parameter values were invalid: exactly one of Create, Update "
@@ -94,7 +94,7 @@ class GlobalOps:
             region = action["RegionName"]
             extra = sorted(set(action) - (_CREATE_KEYS if "Create" in update else _DELETE_KEYS))
             if extra:
-                raise _not_modeled(f"replica settings {', '.join(extra)}")
+                raise not_modeled(f"replica settings {', '.join(extra)}")
             if region not in known:
                 raise validation_error(INVALID + f"The Region {region} is not a valid AWS Region")
             if "Create" in update:

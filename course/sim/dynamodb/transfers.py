@@ -59,7 +59,8 @@ def _iso(when: float) -> str:
     return utc(when).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(when * 1000) % 1000:03d}Z"
 
 
-def _not_modeled(what: str) -> AwsError:
+def not_modeled(what: str) -> AwsError:
+    """Refused loudly, as everything the simulator does not model is."""
     return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
 
@@ -105,7 +106,7 @@ class TransferOps:
         fmt = params.get("ExportFormat") or "DYNAMODB_JSON"
         kind = params.get("ExportType") or "FULL_EXPORT"
         if params.get("S3BucketOwner") not in (None, self.account.account_id):
-            raise _not_modeled("exports to a bucket in another account")
+            raise not_modeled("exports to a bucket in another account")
         table = self._known_table(params["TableArn"].split("/", 1)[-1] if "/" in params["TableArn"]
                                   else params["TableArn"])
         history = self._history(table)
@@ -137,7 +138,7 @@ class TransferOps:
             when = end
             spec = {"ExportFromTime": utc(start), "ExportToTime": utc(end), "ExportViewType": view}
             records = []
-            for where, (old, new, changed) in history.changes_between(start, end).items():
+            for old, new, changed in history.changes_between(start, end).values():
                 record = {"Metadata": {"WriteTimestampMicros": {"N": str(int(changed * 1_000_000))}},
                           "Keys": table.key_of(new if new is not None else old)}
                 if new is not None:
@@ -257,11 +258,11 @@ class TransferOps:
                                    "expression pattern: [,;:|\\t ]")
         decompress = {"NONE": bytes, "GZIP": gzip.decompress, "ZSTD": _zstd()}[compression]
         if decompress is None:
-            raise _not_modeled("ZSTD import sources (this Python has no zstd module)")
+            raise not_modeled("ZSTD import sources (this Python has no zstd module)")
         if source.get("S3BucketOwner") not in (None, self.account.account_id):
-            raise _not_modeled("imports from a bucket in another account")
+            raise not_modeled("imports from a bucket in another account")
         if creation.get("SSESpecification") is not None:
-            raise _not_modeled("parameter TableCreationParameters.SSESpecification")
+            raise not_modeled("parameter TableCreationParameters.SSESpecification")
         name = creation["TableName"]
         if name in self.tables:
             raise AwsError("ResourceInUseException", f"Table already exists: {name}", 400)
