@@ -36,7 +36,6 @@ _CREATE_KEYS = {"RegionName"}
 _DELETE_KEYS = {"RegionName"}
 
 
-
 @functools.lru_cache(maxsize=1)
 def _known_regions() -> frozenset[str]:
     from course.sim.bridge import botocore_session
