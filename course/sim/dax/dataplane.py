@@ -156,6 +156,8 @@ class Accelerator:
                 out["ConsumedCapacity"] = got["ConsumedCapacity"]
             if any(r.get("ConsistentRead") for r in forward.values()):
                 self.cache.counters.pass_through += 1
+        elif params.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES"):
+            out["ConsumedCapacity"] = [self._zero_capacity(name, params) for name in params["RequestItems"]]
         note.update(cache="hit" if not forward else ("miss" if hits == 0 else "partial"), hits=hits, misses=misses,
                     latency_ms=latency.DAX_HIT_MS if not forward else latency.dax_forward_ms("BatchGetItem"))
         return out

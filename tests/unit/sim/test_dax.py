@@ -530,3 +530,21 @@ def test_boto3_client_with_a_dax_endpoint_also_reaches_the_cluster(acct, tmp_pat
     response = acct.client("lambda").invoke(FunctionName=function, Payload=b"{}")
     assert json.loads(response["Payload"].read()) is False
     assert [c["cache"] for c in acct.calls if c["service"] == "dax"] == ["miss"]
+
+
+def test_a_batch_answered_from_the_cache_consumes_nothing(acct, cache):
+    keys = {"products": {"Keys": [{"sku": {"S": "a"}}, {"sku": {"S": "b"}}]}}
+    first = cache.batch_get_item(RequestItems=keys, ReturnConsumedCapacity="TOTAL")
+    assert first["ConsumedCapacity"][0]["CapacityUnits"] == 1.0
+    again = cache.batch_get_item(RequestItems=keys, ReturnConsumedCapacity="TOTAL")
+    assert [(c["TableName"], c["CapacityUnits"]) for c in again["ConsumedCapacity"]] == [("products", 0.0)]
+    assert len(again["Responses"]["products"]) == 2
+
+
+def test_batch_get_with_consistent_read_passes_that_table_through(acct, ddb, cache):
+    keys = {"products": {"Keys": [{"sku": {"S": "a"}}], "ConsistentRead": True}}
+    cache.batch_get_item(RequestItems=keys)
+    ddb.put_item(TableName="products", Item={"sku": {"S": "a"}, "stock": {"N": "1"}})
+    out = cache.batch_get_item(RequestItems=keys)
+    assert stock(out["Responses"]["products"][0]) == 1
+    assert acct.service("dax").stats("cat")["item_cache"]["entries"] == 0
