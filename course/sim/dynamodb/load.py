@@ -147,6 +147,7 @@ def run_table_load(account, table_name: str, *, duration_s: float | None = None,
     wunits = [capacity.put_write(item_size(item)) for item in items]
     runits = [capacity.get_item_read(item_size(item), capacity.consistency(consistent)) for item in items]
     where = [table.storage_key(item) for item in items]
+    parts = [key_order(value) for value, _ in spread]
     n = len(spread)
     carry_w = [(i * _SPREAD) % 1 for i in range(n)]
     carry_r = [((i + 0.5) * _SPREAD) % 1 for i in range(n)]
@@ -176,7 +177,7 @@ def run_table_load(account, table_name: str, *, duration_s: float | None = None,
                 for kind, count, units in (("read", n_r, runits[i]), ("write", n_w, wunits[i])):
                     if not count:
                         continue
-                    ok, error = meter.admit_many(now, kind, units, count, key=value)
+                    ok, error = meter.admit_many(now, kind, units, count, partition=parts[i])
                     used = ok * units
                     row["requests"] += count
                     row["served"] += ok

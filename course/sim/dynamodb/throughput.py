@@ -84,7 +84,7 @@ class Throttled(AwsError):
 class _Lane:
     """One resource (the table or an index) in one direction (read or write)."""
 
-    __slots__ = ("second", "used", "burst", "keys", "peaks", "allowance_floor")
+    __slots__ = ("second", "used", "burst", "keys", "peaks", "allowance_floor", "cached")
 
     def __init__(self):
         self.second: int | None = None
@@ -94,6 +94,7 @@ class _Lane:
         #: (second, per-second consumption) whenever a new peak is reached, for on-demand scaling.
         self.peaks: list[tuple[int, float]] = []
         self.allowance_floor = 0.0
+        self.cached: tuple | None = None
 
 
 class Meter:
@@ -138,18 +139,20 @@ class Meter:
             if index is None:
                 self._note(second, kind, units=units)
 
-    def admit_many(self, now: float, kind: str, units: float, count: int, key=None) -> tuple[int, Throttled | None]:
+    def admit_many(self, now: float, kind: str, units: float, count: int, key=None,
+                   partition=None) -> tuple[int, Throttled | None]:
         """How many of ``count`` identical table requests are admitted, counting them as ``consume``
         would one at a time, and the error the others got; the load scenario uses it to play
         thousands of requests a second."""
         if count <= 0:
             return 0, None
         second = int(math.floor(now))
-        part = self._partition(key)
+        part = partition if partition is not None else self._partition(key)
         lane = self._lane(None, kind, second)
         allowance = self._allowance(lane, kind, None, second)
         provisioned = self._billing(None)[0] == "PROVISIONED"
-        table_room = max(0.0, allowance - lane.used + (lane.burst if provisioned else 0.0))
+        # units beyond the allowance have already been taken from the burst pool
+        table_room = max(0.0, allowance - lane.used) + (max(0.0, lane.burst) if provisioned else 0.0)
         key_room = max(0.0, PARTITION_MAX[kind] - lane.keys.get(part, 0.0)) if part is not None else math.inf
         room = min(table_room, key_room)
         admitted = min(count, int(math.floor(room / units + 1e-9))) if units > 0 else count
@@ -201,6 +204,14 @@ class Meter:
     def _allowance(self, lane: _Lane, kind: str, index, second: int) -> float:
         """Units this second may take before burst capacity (provisioned) or at all (on-demand)."""
         billing, throughput, maximums = self._billing(index)
+        signature = (second, billing, throughput and throughput.get(_UNITS[kind]), maximums and maximums.get(_MAX[kind]))
+        if lane.cached is not None and lane.cached[0] == signature:
+            return lane.cached[1]
+        allowance = self._compute_allowance(lane, kind, second, billing, throughput, maximums)
+        lane.cached = (signature, allowance)
+        return allowance
+
+    def _compute_allowance(self, lane: _Lane, kind: str, second: int, billing, throughput, maximums) -> float:
         if billing == "PROVISIONED":
             # An index whose own throughput the meter cannot see is limited per partition only.
             return float(throughput[_UNITS[kind]]) if throughput else math.inf
@@ -212,14 +223,6 @@ class Meter:
         if cap is not None and cap > 0:
             allowance = min(allowance, float(cap))
         return allowance
-
-    def _room(self, lane: _Lane, kind: str, part, index, second: int) -> float:
-        allowance = self._allowance(lane, kind, index, second)
-        table_room = allowance - lane.used
-        if self._billing(index)[0] == "PROVISIONED":
-            table_room += lane.burst
-        key_room = PARTITION_MAX[kind] - lane.keys.get(part, 0.0) if part is not None else math.inf
-        return max(0.0, min(table_room, key_room))
 
     def _check(self, lane: _Lane, kind: str, units: float, part, index, second: int) -> float:
         """Raise if the request does not fit; else return how much of it comes from burst capacity."""
@@ -239,14 +242,21 @@ class Meter:
         resource = self.table.arn + (f"/index/{index}" if index else "")
         where = "Index" if index else "Table"
         direction = "Read" if kind == "read" else "Write"
+        cap = (maximums or {}).get(_MAX[kind], -1)
+        lane = self._lanes.get((index, kind))
+        allowance = self._allowance(lane, kind, index, lane.second) if lane and billing != "PROVISIONED" else 0.0
         if key_range:
             limit = "KeyRangeThroughputExceeded"
         elif billing == "PROVISIONED":
             limit = "ProvisionedThroughputExceeded"
-        elif (maximums or {}).get(_MAX[kind], -1) not in (None, -1):
+        elif cap not in (None, -1) and allowance >= float(cap):
             limit = "MaxOnDemandThroughputExceeded"
-        else:
+        elif allowance >= TABLE_QUOTA[kind]:
             limit = "AccountLimitExceeded"
+        else:
+            # ASSUMPTION: beyond what on-demand has scaled to, the table's partitions are what
+            # refuse the traffic until it splits them, so the reason given is the partition one.
+            limit = "KeyRangeThroughputExceeded"
         reason = f"{where}{direction}{limit}"
         if billing == "PROVISIONED":
             return Throttled("ProvisionedThroughputExceededException",
@@ -294,6 +304,7 @@ class Meter:
             lane = self._lanes.setdefault((None, kind), _Lane())
             provisioned = float((previous or {}).get(_UNITS[kind], 0))
             lane.allowance_floor = max(ON_DEMAND_INITIAL[kind], provisioned)
+            lane.cached = None
 
 
 def estimated_partitions(throughput: dict | None, size_bytes: int, on_demand_peak: dict | None = None) -> int:
