@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.indexes import GSI
 from course.sim.dynamodb.items import item_size, validation_error
 from course.sim.errors import AwsError
 from course.sim.service import operation
@@ -141,19 +142,27 @@ class BatchOps:
                 plans.append((name, table, entry, write))
 
         unprocessed, usage, written, throttle = {}, {}, 0, None
-        for name, table, entry, write in plans:
-            consumption = usage.setdefault(table.name, capacity.Consumption(table.name))
-            try:
-                self._charge(table, {}, write=write.units, key=write.key)
-                self.apply(write)  # charges the write's secondary-index units, which may throttle too
-            except AwsError as error:
-                if error.code not in THROTTLED:
-                    raise
-                throttle = error
-                unprocessed.setdefault(name, []).append(copy.deepcopy(entry))
-                continue
-            consumption.add(write=write.units)
-            written += 1
+        # The index family reports each write's secondary-index units into this list as it applies it.
+        outer, self._index_parts = getattr(self, "_index_parts", None), []
+        try:
+            for name, table, entry, write in plans:
+                consumption = usage.setdefault(table.name, capacity.Consumption(table.name))
+                del self._index_parts[:]
+                try:
+                    self._charge(table, {}, write=write.units, key=write.key)
+                    self.apply(write)  # charges the write's secondary-index units, which may throttle too
+                except AwsError as error:
+                    if error.code not in THROTTLED:
+                        raise
+                    throttle = error
+                    unprocessed.setdefault(name, []).append(copy.deepcopy(entry))
+                    continue
+                consumption.add(write=write.units)
+                for kind, index, read, units in self._index_parts:
+                    consumption.add(read, units, **{"gsi" if kind == GSI else "lsi": index})
+                written += 1
+        finally:
+            self._index_parts = outer
         if written == 0 and throttle is not None:
             raise throttle
         out = {"UnprocessedItems": unprocessed}

@@ -253,3 +253,42 @@ def test_batch_calls_record_their_units_in_the_call_log(acct, filled):
     filled.batch_get_item(RequestItems={"orders": {"Keys": [key("o1"), key("o2")], "ConsistentRead": True}})
     entry = acct.calls[-1]
     assert entry["operation"] == "BatchGetItem" and entry["read_units"] == 4.0
+
+
+def test_batch_write_reports_secondary_index_units_per_index(ddb):
+    ddb.create_table(TableName="tickets", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "status", "AttributeType": "S"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "by-status",
+                                              "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                                              "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+                     BillingMode="PAY_PER_REQUEST")
+    out = ddb.batch_write_item(RequestItems={"tickets": [put("t1", status={"S": "OPEN"}), put("t2")]},
+                               ReturnConsumedCapacity="INDEXES")
+    (consumed,) = out["ConsumedCapacity"]
+    assert consumed["Table"]["WriteCapacityUnits"] == 2.0
+    # Only t1 has the index key, so only it is written to the (sparse) index.
+    assert consumed["GlobalSecondaryIndexes"] == {"by-status": {"CapacityUnits": 1.0, "WriteCapacityUnits": 1.0}}
+    assert consumed["CapacityUnits"] == 3.0
+
+
+def test_batch_write_hands_back_a_request_its_index_throttles(acct, ddb):
+    ddb.create_table(TableName="tickets", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "status", "AttributeType": "S"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "by-status",
+                                              "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                                              "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+                     BillingMode="PAY_PER_REQUEST")
+
+    class IndexMeter(Meter):
+        def consume(self, now, read=0.0, write=0.0, key=None, index=None):
+            if index == "by-status":
+                raise AwsError("ThrottlingException", "index throttled", 400)
+
+    acct.service("dynamodb").tables["tickets"].meter = IndexMeter()
+    out = ddb.batch_write_item(RequestItems={"tickets": [put("t1", status={"S": "OPEN"}), put("t2")]})
+    assert out["UnprocessedItems"] == {"tickets": [put("t1", status={"S": "OPEN"})]}
+    acct.service("dynamodb").tables["tickets"].meter = None
+    assert "Item" not in ddb.get_item(TableName="tickets", Key=key("t1"))
+    assert "Item" in ddb.get_item(TableName="tickets", Key=key("t2"))
