@@ -126,10 +126,13 @@ class Poller:
             mapping.last_result = "PROBLEM: Stream not found"
             return None
         self._discover(shards)
+        live = {s.shard_id for s in shards}
         wakes = []
         for cursor in list(self.cursors.values()):
+            if cursor.shard_id not in live:
+                continue
             parent = self.cursors.get(cursor.parent_id or "")
-            if parent is not None and not parent.finished:
+            if parent is not None and not parent.finished and parent.shard_id in live:
                 continue  # a child shard is read only after its parent, so an item's changes stay in order
             if not self._read(cursor):
                 wakes.append(now + mapping.source.poll_interval)
@@ -137,8 +140,9 @@ class Poller:
                 wake = self._run_lane(cursor, lane, now)
                 if wake is not None:
                     wakes.append(wake)
-        live = {s.shard_id for s in shards}
-        for shard_id in [k for k, c in self.cursors.items() if c.finished and k not in live]:
+        # A shard that left the stream (trimmed 24 hours after it closed) has nothing more to give,
+        # read or not; its children must not wait for it.
+        for shard_id in [k for k in self.cursors if k not in live]:
             del self.cursors[shard_id]
         return min(wakes) if wakes else None
 

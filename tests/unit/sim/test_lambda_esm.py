@@ -406,3 +406,17 @@ def test_dynamodb_streams_take_no_at_timestamp_and_failures_name_the_stream_batc
     info = failure["DDBStreamBatchInfo"]
     assert info["streamArn"] == stream_arn and info["batchSize"] == 1
     assert info["startSequenceNumber"] == info["endSequenceNumber"]
+
+
+def test_the_poller_follows_shard_rollover_across_a_long_quiet_spell(client, fake, acct, sessions):
+    ddb, stream_arn = sessions
+    make(client)
+    mapping(client, stream_arn, StartingPosition="TRIM_HORIZON")
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "first"}})
+    acct.clock.advance(30 * 3600)
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "second"}})
+    acct.clock.advance(1)
+    keys = [r["dynamodb"]["Keys"]["id"]["S"] for env in fake.made for e in env.events for r in e["Records"]]
+    assert keys == ["first", "second"]
+    shards = acct.client("dynamodbstreams").describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+    assert len(shards) > 1  # the stream rolled over to new shards meanwhile
