@@ -118,3 +118,12 @@ def test_auditing_every_remove_fails_on_the_logout(exercise, tmp_path):
     logout = failed(checks["logout-not-audited"])
     assert [e.query for e in logout] == ["length(steps.audit.Items[?sessionId.S == 's-bob'])"]
     assert logout[0].actual == 1 and "userIdentity" in logout[0].message
+
+
+def test_a_filter_on_the_mapping_is_another_way_to_skip_logouts(exercise, tmp_path):
+    pattern = '{"userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}}'
+    report, _ = graded(exercise, tmp_path, solution=True, files={"src/audit.py": EVERY_REMOVE},
+                       edit=("template.yaml", "            BatchSize: 100\n",
+                             "            BatchSize: 100\n            FilterCriteria:\n              Filters:\n"
+                             f"                - Pattern: '{pattern}'\n"))
+    assert report.status == "passed", report.text()

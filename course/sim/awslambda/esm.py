@@ -14,7 +14,8 @@ an SQS queue, SNS topic or S3 bucket; no OnSuccess for streams.
 
 Per-mapping figures (``mapping.stats``) and the invocation records of batches given up
 (``mapping.failures``) stay on the service for checks and tests. Sources other than Kinesis and
-DynamoDB streams, FilterCriteria and tumbling windows are refused with NotModeledBySimulator.
+DynamoDB streams and tumbling windows are refused with NotModeledBySimulator; FilterCriteria is
+applied as ``esm_filters.py`` describes.
 
 Assumptions: a mapping is ``Creating`` until its first poll, one polling interval after it is
 created, then ``Enabled`` (or ``Disabled``); ``LATEST`` is settled when the mapping is created, so a
@@ -28,6 +29,7 @@ import re
 import uuid
 from datetime import datetime, timezone
 
+from course.sim.awslambda.esm_filters import compile_filters
 from course.sim.awslambda.esm_poller import Poller
 from course.sim.awslambda.esm_sources import source_for
 from course.sim.awslambda.lookup import conflict, not_found, page
@@ -37,8 +39,9 @@ from course.sim.service import operation
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 10_000
 _SETTINGS = ("BatchSize", "MaximumBatchingWindowInSeconds", "ParallelizationFactor", "MaximumRetryAttempts",
-             "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "DestinationConfig", "FunctionResponseTypes")
-_REFUSED = ("FilterCriteria", "TumblingWindowInSeconds", "Topics", "Queues", "SourceAccessConfigurations",
+             "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "DestinationConfig", "FunctionResponseTypes",
+             "FilterCriteria")
+_REFUSED = ("TumblingWindowInSeconds", "Topics", "Queues", "SourceAccessConfigurations",
             "SelfManagedEventSource", "AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig",
             "DocumentDBEventSourceConfig", "ScalingConfig", "ProvisionedPollerConfig", "MetricsConfig",
             "LoggingConfig", "KMSKeyArn")
@@ -76,7 +79,7 @@ class Mapping:
         self.tags = dict(params.get("Tags") or {})
         self.stats = {"invocations": 0, "batches": 0, "records": 0, "retries": 0, "throttles": 0, "bisections": 0,
                       "partial_failures": 0, "failed_batches": 0, "discarded_records": 0,
-                      "read_errors": 0}
+                      "read_errors": 0, "filtered_records": 0}
         #: Invocation records of batches given up, whether or not an OnFailure destination is set.
         self.failures: list[dict] = []
         self.apply(params)
@@ -93,6 +96,12 @@ class Mapping:
             self.on_failure = ((params["DestinationConfig"] or {}).get("OnFailure") or {}).get("Destination")
         elif not hasattr(self, "on_failure"):
             self.on_failure = None
+        if "FilterCriteria" in params:
+            given = params["FilterCriteria"] or {}
+            self.filter_criteria = given if given.get("Filters") else None
+            self.filters = compile_filters(given)
+        elif not hasattr(self, "filters"):
+            self.filter_criteria, self.filters = None, []
         if "FunctionResponseTypes" in params:
             self.report_item_failures = "ReportBatchItemFailures" in (params["FunctionResponseTypes"] or [])
         elif not hasattr(self, "report_item_failures"):
@@ -119,6 +128,8 @@ class Mapping:
                 ["ReportBatchItemFailures"] if self.report_item_failures else [],
             "EventSourceMappingArn": self.service.account.arn("lambda", f"event-source-mapping:{self.uuid}"),
         }
+        if self.filter_criteria:
+            out["FilterCriteria"] = self.filter_criteria
         if self.starting_timestamp is not None:
             out["StartingPositionTimestamp"] = datetime.fromtimestamp(self.starting_timestamp, tz=timezone.utc)
         return out
@@ -139,6 +150,7 @@ class EventSourceMappingOps:
         size = params.get("BatchSize")
         if size is not None and not 1 <= size <= MAX_BATCH_SIZE:
             raise _invalid(f"BatchSize must be between 1 and {MAX_BATCH_SIZE} for this event source.")
+        compile_filters(params.get("FilterCriteria"))
         age = params.get("MaximumRecordAgeInSeconds")
         if age is not None and age != -1 and not 60 <= age <= 604_800:
             raise _invalid("MaximumRecordAgeInSeconds must be -1 (infinite) or between 60 and 604800 seconds.")

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from course.sim.awslambda import config
+from course.sim.awslambda.esm_filters import matches_any
 from course.sim.awslambda.esm_sources import SourceRecord
 from course.sim.errors import AwsError
 
@@ -188,11 +189,14 @@ class Poller:
             return False
         now = self.clock.now()
         for record in records:
+            cursor.after = record.sequence
+            if not matches_any(mapping.filters, record.event):
+                mapping.stats["filtered_records"] += 1  # discarded: it never reaches the function
+                continue
             lane = cursor.lanes[self._lane_of(record)]
             lane.queue.append(record)
             if lane.first_seen is None:
                 lane.first_seen = now
-            cursor.after = record.sequence
         cursor.finished = done
         return True
 

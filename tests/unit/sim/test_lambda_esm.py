@@ -74,7 +74,9 @@ def test_validation(client, fake, stream_arn):
         ({"DestinationConfig": {"OnFailure": {"Destination": "arn:aws:lambda:us-east-1:123456789012:function:x"}}},
          "InvalidParameterValueException"),
         ({"StartingPosition": "AT_TIMESTAMP"}, "InvalidParameterValueException"),
-        ({"FilterCriteria": {"Filters": [{"Pattern": "{}"}]}}, "NotModeledBySimulator"),
+        ({"FilterCriteria": {"Filters": [{"Pattern": "not json"}]}}, "InvalidParameterValueException"),
+        ({"FilterCriteria": {"Filters": [{"Pattern": '{"eventName": "INSERT"}'}]}}, "InvalidParameterValueException"),
+        ({"FilterCriteria": {"Filters": [{"Pattern": '{"a": ["x"]}'}] * 6}}, "InvalidParameterValueException"),
         ({"TumblingWindowInSeconds": 60}, "NotModeledBySimulator"),
         ({"EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:q"}, "NotModeledBySimulator"),
         ({"EventSourceArn": stream_arn.replace("clicks", "missing")}, "InvalidParameterValueException"),
@@ -420,3 +422,55 @@ def test_the_poller_follows_shard_rollover_across_a_long_quiet_spell(client, fak
     assert keys == ["first", "second"]
     shards = acct.client("dynamodbstreams").describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
     assert len(shards) > 1  # the stream rolled over to new shards meanwhile
+
+
+# ---- event filtering ---------------------------------------------------------------------------------
+
+TTL_ONLY = json.dumps({"eventName": ["REMOVE"],
+                       "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}})
+
+
+def test_a_filter_passes_only_ttl_deletes(client, fake, acct, sessions):
+    ddb, stream_arn = sessions
+    make(client)
+    made = mapping(client, stream_arn, FilterCriteria={"Filters": [{"Pattern": TTL_ONLY}]})
+    assert made["FilterCriteria"] == {"Filters": [{"Pattern": TTL_ONLY}]}
+    now = int(acct.clock.now())
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "gone"}, "expires": {"N": str(now + 10)}})
+    ddb.put_item(TableName="sessions", Item={"id": {"S": "out"}})
+    ddb.delete_item(TableName="sessions", Key={"id": {"S": "out"}})
+    acct.clock.advance(2 * 3600)
+    records = [r for env in fake.made for e in env.events for r in e["Records"]]
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["id"]["S"]) for r in records] == [("REMOVE", "gone")]
+    assert acct.service("lambda").mappings[made["UUID"]].stats["filtered_records"] == 3
+
+
+def test_kinesis_filters_match_the_json_in_data(client, fake, kin, stream_arn, acct):
+    make(client)
+    put(kin, {"kind": "order", "total": 120}, {"kind": "order", "total": 5}, {"kind": "refund", "total": 300},
+        "not an object")
+    patterns = [{"data": {"kind": ["order"], "total": [{"numeric": [">", 100]}]}},
+                {"data": {"kind": [{"prefix": "ref"}]}}]
+    mapping(client, stream_arn, FilterCriteria={"Filters": [{"Pattern": json.dumps(p)} for p in patterns]})
+    acct.clock.advance(1)
+    assert [v["total"] for e in fake.made[0].events for v in decoded(e)] == [120, 300]
+
+
+def test_filter_rules(client, fake, kin, stream_arn, acct):
+    from course.sim.awslambda.esm_filters import compile_filters, matches_any
+
+    record = {"eventName": "MODIFY", "dynamodb": {"NewImage": {"status": {"S": "PAID"}, "n": 3}}, "flag": None}
+    cases = [({"eventName": [{"anything-but": ["INSERT", "REMOVE"]}]}, True),
+             ({"eventName": [{"anything-but": "MODIFY"}]}, False),
+             ({"dynamodb": {"NewImage": {"status": {"S": [{"equals-ignore-case": "paid"}]}}}}, True),
+             ({"dynamodb": {"NewImage": {"status": {"S": [{"suffix": "ID"}]}}}}, True),
+             ({"dynamodb": {"OldImage": [{"exists": False}]}}, True),
+             ({"dynamodb": {"OldImage": [{"exists": True}]}}, False),
+             ({"dynamodb": {"NewImage": {"n": [{"numeric": [">=", 3, "<", 4]}]}}}, True),
+             ({"dynamodb": {"NewImage": {"n": [{"numeric": [">", 3]}]}}}, False),
+             ({"flag": [None]}, True),
+             ({"eventName": ["INSERT", "MODIFY"], "flag": [None]}, True),
+             ({"eventName": ["INSERT"]}, False)]
+    for pattern, expected in cases:
+        assert matches_any(compile_filters({"Filters": [{"Pattern": json.dumps(pattern)}]}), record) is expected, \
+            pattern
