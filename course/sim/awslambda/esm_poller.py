@@ -18,8 +18,8 @@ https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.
 
 Assumptions (AWS publishes no figures): a failed batch is retried after ``RETRY_BASE_S`` doubling per
 attempt up to ``RETRY_CAP_S``; halves of a bisected batch start with a fresh retry count (so bisection
-can isolate one bad record even when retries are few); a throttled invocation is retried like an error
-but does not count as an attempt; the condition named for records given up for their age is
+can isolate one bad record even when retries are few); a throttled invocation is retried on the same
+schedule but does not count as an attempt; the condition named for records given up for their age is
 ``MaximumRecordAgeExceeded``. Time spent in the handler does not move the simulated clock.
 """
 
@@ -50,6 +50,7 @@ class Lane:
     batch: list[SourceRecord] | None = None
     pending: list[list[SourceRecord]] = field(default_factory=list)    # bisected halves still to run
     attempts: int = 0
+    throttles: int = 0
     retry_at: float = 0.0
     first_seen: float | None = None
 
@@ -62,6 +63,10 @@ class Cursor:
     start: str = "TRIM_HORIZON"
     finished: bool = False
     lanes: list[Lane] = field(default_factory=list)
+
+
+def _backoff(failures: int) -> float:
+    return min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (failures - 1))
 
 
 def _iso(when: float) -> str:
@@ -173,10 +178,13 @@ class Poller:
         many readers of the shard, say), so the poller tries again at its next interval."""
         if cursor.finished:
             return True
+        mapping = self.mapping
+        if len(cursor.lanes) != mapping.parallelization and not any(
+                lane.queue or lane.batch or lane.pending for lane in cursor.lanes):
+            cursor.lanes = [Lane() for _ in range(mapping.parallelization)]  # an update changed the factor
         buffered = sum(len(lane.queue) for lane in cursor.lanes)
         if buffered >= READ_AHEAD:
             return True
-        mapping = self.mapping
         try:
             records, done = mapping.source.read(cursor.shard_id, cursor.after, cursor.start,
                                                 mapping.starting_timestamp, READ_AHEAD - buffered)
@@ -261,8 +269,10 @@ class Poller:
         stats["invocations"] += 1
         if outcome is None:  # throttled or the function is gone: try again later, not an attempt
             stats["throttles"] += 1
-            lane.retry_at = now + mapping.source.poll_interval
+            lane.throttles += 1
+            lane.retry_at = now + _backoff(lane.throttles)
             return
+        lane.throttles = 0
         mapping.last_result = "OK" if outcome["error"] is None else "PROBLEM: Function call failed"
         failed_from = self._failed_from(batch, outcome)
         if failed_from is None:
@@ -287,7 +297,7 @@ class Poller:
             lane.batch, lane.retry_at = None, 0.0
             return
         stats["retries"] += 1
-        lane.retry_at = now + min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (lane.attempts - 1))
+        lane.retry_at = now + _backoff(lane.attempts)
 
     def _failed_from(self, batch: list[SourceRecord], outcome: dict) -> int | None:
         """Index of the first record to retry; None when the batch succeeded."""

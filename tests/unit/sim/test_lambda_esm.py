@@ -474,3 +474,16 @@ def test_filter_rules(client, fake, kin, stream_arn, acct):
     for pattern, expected in cases:
         assert matches_any(compile_filters({"Filters": [{"Pattern": json.dumps(pattern)}]}), record) is expected, \
             pattern
+
+
+def test_throttled_batches_back_off_and_do_not_use_up_retries(client, fake, kin, stream_arn, acct):
+    make(client)
+    client.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
+    put(kin, "x")
+    made = mapping(client, stream_arn, MaximumRetryAttempts=1)
+    acct.clock.advance(3600)
+    stats = acct.service("lambda").mappings[made["UUID"]].stats
+    assert 10 < stats["throttles"] < 60 and stats["failed_batches"] == 0
+    client.delete_function_concurrency(FunctionName="fn")
+    acct.clock.advance(200)
+    assert stats["batches"] == 1 and [decoded(e) for e in fake.made[0].events] == [["x"]]
