@@ -81,6 +81,10 @@ class StreamOps:
         spec = params.get("StreamSpecification")
         if spec is None:
             return False
+        if params.get("ProvisionedThroughput") is not None or params.get("BillingMode") == "PROVISIONED":
+            # DynamoDB takes a stream change together with a switch to on-demand, not with
+            # provisioned capacity: those must be separate UpdateTable calls.
+            raise validation_error(_PREFIX + "You cannot modify stream status while updating table IOPS")
         view_type = spec.get("StreamViewType")
         if spec.get("StreamEnabled"):
             if view_type not in VIEW_TYPES:

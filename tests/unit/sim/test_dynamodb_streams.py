@@ -394,6 +394,21 @@ def test_update_table_stream_rules(ddb):
     assert code(caught) == "ValidationException"
 
 
+def test_a_stream_change_cannot_ride_with_provisioned_capacity(ddb, streams):
+    ddb.create_table(TableName="orders", KeySchema=HASH["KeySchema"], AttributeDefinitions=HASH["AttributeDefinitions"],
+                     ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    enable = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+    for extra in ({"ProvisionedThroughput": {"ReadCapacityUnits": 6, "WriteCapacityUnits": 6}},
+                  {"BillingMode": "PROVISIONED"}):
+        with pytest.raises(ClientError) as caught:
+            ddb.update_table(TableName="orders", StreamSpecification=enable, **extra)
+        assert message(caught).endswith("You cannot modify stream status while updating table IOPS")
+    assert streams.list_streams(TableName="orders")["Streams"] == []
+    both = ddb.update_table(TableName="orders", StreamSpecification=enable, BillingMode="PAY_PER_REQUEST")
+    assert both["TableDescription"]["LatestStreamArn"]
+    assert both["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
 def test_list_streams_filters_by_table_and_pages(ddb, streams):
     for name in ("alpha", "bravo", "charlie"):
         make_table(ddb, name=name)
