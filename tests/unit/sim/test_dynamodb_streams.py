@@ -145,6 +145,15 @@ def test_get_records_pages_with_limit_and_next_iterator(ddb, streams):
     assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in later["Records"]] == ["k5"]
 
 
+def test_get_records_stops_at_one_megabyte(ddb, streams):
+    arn = make_table(ddb, "NEW_IMAGE")
+    for n in range(4):
+        put(ddb, f"k{n}", blob="x" * 300_000)
+    first = streams.get_records(ShardIterator=iterator(streams, arn))
+    assert len(first["Records"]) == 3 and sum(r["dynamodb"]["SizeBytes"] for r in first["Records"]) <= 1024 * 1024
+    assert len(streams.get_records(ShardIterator=first["NextShardIterator"])["Records"]) == 1
+
+
 def test_limit_above_1000_is_refused(ddb, streams):
     arn = make_table(ddb)
     with pytest.raises(ClientError) as caught:
