@@ -10,7 +10,10 @@ _GetShardIterator and _GetRecords (https://docs.aws.amazon.com/amazondynamodb/la
 limits of 100 streams or shards per page and 1,000 records per GetRecords; iterator types;
 iterators expiring after 15 minutes (ExpiredIteratorException); TrimmedDataAccessException for
 positions older than the 24-hour trim point; a closed shard, once read to its end, answers no
-NextShardIterator. Error wording follows DynamoDB's where it is known.
+NextShardIterator. A third simultaneous poller of a shard is throttled with LimitExceededException
+(the advice to keep to two readers per shard, Streams.html; how readers are counted is an
+assumption described in ``streams.py``). Error wording follows DynamoDB's where it is known; the
+texts of the ValidationExceptions for iterator parameters are the simulator's own.
 """
 
 from __future__ import annotations
