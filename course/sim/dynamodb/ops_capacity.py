@@ -69,6 +69,8 @@ class CapacityOps:
 
     def _update_table_capacity(self, table, params: dict) -> bool:
         """Validate everything first; change nothing unless the whole request is acceptable."""
+        if not hasattr(table, "table_class_given"):
+            self._create_table_capacity(table, {"BillingMode": table.billing})
         now = self.account.clock.now()
         table_class = _table_class(params.get("TableClass"))
         billing = params.get("BillingMode") or table.billing
@@ -109,8 +111,8 @@ class CapacityOps:
     # -- DescribeTable -------------------------------------------------------------------------
 
     def _describe_capacity(self, table, out: dict) -> None:
-        if getattr(table, "meter", None) is None:
-            return
+        if not hasattr(table, "table_class_given"):
+            return  # a table this family never saw being created
         if table.table_class_given:
             summary = {"TableClass": table.table_class}
             if table.table_class_updated is not None:
