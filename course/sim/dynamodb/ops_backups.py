@@ -231,6 +231,11 @@ class BackupOps(TransferOps):
                 create[key] = copy.deepcopy(params[name])
                 if not create[key]:
                     del create[key]
+        # Attributes only a dropped index used would no longer be key attributes, which CreateTable refuses.
+        used = {k["AttributeName"] for k in create["KeySchema"]}
+        for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+            used.update(k["AttributeName"] for index in create.get(kind, ()) for k in index["KeySchema"])
+        create["AttributeDefinitions"] = [d for d in create["AttributeDefinitions"] if d["AttributeName"] in used]
         billing = params.get("BillingModeOverride")
         if billing:
             create["BillingMode"] = billing

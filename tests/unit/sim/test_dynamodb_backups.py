@@ -316,3 +316,26 @@ def test_ttl_is_recorded_in_the_backup_but_not_restored(acct, ddb):
         ttl = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
         assert ttl["TimeToLiveStatus"] == "DISABLED"
     assert ddb.describe_time_to_live(TableName="orders")["TimeToLiveDescription"]["TimeToLiveStatus"] != "DISABLED"
+
+
+BY_TEAM = [{"IndexName": "by-team", "KeySchema": [{"AttributeName": "team", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"}}]
+
+
+def test_restore_keeps_secondary_indexes_unless_overridden(acct):
+    ddb = acct.client("dynamodb")
+    ddb.create_table(TableName="players", BillingMode="PAY_PER_REQUEST", GlobalSecondaryIndexes=BY_TEAM,
+                     KeySchema=KEYS["KeySchema"], AttributeDefinitions=[
+                         *KEYS["AttributeDefinitions"], {"AttributeName": "team", "AttributeType": "S"}])
+    ddb.put_item(TableName="players", Item={"pk": {"S": "p1"}, "team": {"S": "red"}})
+    arn = ddb.create_backup(TableName="players", BackupName="nightly")["BackupDetails"]["BackupArn"]
+    acct.clock.advance(BACKUP_CREATION_SECONDS)
+    kept = ddb.restore_table_from_backup(TargetTableName="players-copy", BackupArn=arn)["TableDescription"]
+    assert [i["IndexName"] for i in kept["GlobalSecondaryIndexes"]] == ["by-team"]
+    found = ddb.query(TableName="players-copy", IndexName="by-team", KeyConditionExpression="team = :t",
+                      ExpressionAttributeValues={":t": {"S": "red"}})
+    assert found["Count"] == 1
+    dropped = ddb.restore_table_from_backup(TargetTableName="players-bare", BackupArn=arn,
+                                            GlobalSecondaryIndexOverride=[])["TableDescription"]
+    assert "GlobalSecondaryIndexes" not in dropped
+    assert [d["AttributeName"] for d in dropped["AttributeDefinitions"]] == ["pk"]

@@ -305,3 +305,22 @@ def test_ion_reader_reports_bad_lines_and_carries_on():
     text = '$ion_1_0 {Item:{pk:"a"}}\n$ion_1_0 {Item:{pk:"b"\n$ion_1_0 {Item:{pk:"c"}}\n$ion_1_0 {Other:1}\n'
     results = list(read_ion(text))
     assert [(line, item is not None) for line, item, _ in results] == [(1, True), (2, False), (3, True), (4, False)]
+
+
+def test_import_can_define_secondary_indexes(acct, ddb):
+    put_object(acct, "csv/scores.csv", "id,team,score\n1,red,5\n2,blue,7\n3,red,9\n")
+    made = ddb.import_table(
+        S3BucketSource={"S3Bucket": "exports", "S3KeyPrefix": "csv/"}, InputFormat="CSV",
+        TableCreationParameters={
+            "TableName": "scores", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "N"},
+                                     {"AttributeName": "team", "AttributeType": "S"},
+                                     {"AttributeName": "score", "AttributeType": "N"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "by-team", "Projection": {"ProjectionType": "ALL"},
+                                        "KeySchema": [{"AttributeName": "team", "KeyType": "HASH"},
+                                                      {"AttributeName": "score", "KeyType": "RANGE"}]}]})
+    assert made["ImportTableDescription"]["ImportedItemCount"] == 3
+    found = ddb.query(TableName="scores", IndexName="by-team", KeyConditionExpression="team = :t",
+                      ExpressionAttributeValues={":t": {"S": "red"}}, ScanIndexForward=False)["Items"]
+    assert [i["score"] for i in found] == [{"N": "9"}, {"N": "5"}]  # index keys typed as defined
