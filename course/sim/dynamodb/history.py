@@ -43,6 +43,8 @@ class PitrHistory:
     def __call__(self, table, old: dict | None, new: dict | None, service_delete: bool) -> None:
         # Items in a table are replaced, never changed in place, so keeping references is safe.
         now = self._clock.now()
+        if self.times and self.times[0] < now - self.days * DAY:
+            self.compact(now)  # a long-running scenario keeps only the recovery period
         self.times.append(now)
         self.changes.append((table.storage_key(new if new is not None else old), new))
 

@@ -339,3 +339,14 @@ def test_restore_keeps_secondary_indexes_unless_overridden(acct):
                                             GlobalSecondaryIndexOverride=[])["TableDescription"]
     assert "GlobalSecondaryIndexes" not in dropped
     assert [d["AttributeName"] for d in dropped["AttributeDefinitions"]] == ["pk"]
+
+
+def test_changes_older_than_the_period_still_count_at_its_start(acct, ddb):
+    enable_pitr(ddb, days=1)
+    put(ddb, "a", v="old")
+    acct.clock.advance(2 * 86400)
+    put(ddb, "b")  # history older than the period is folded into the state at its start
+    acct.clock.advance(600)
+    ddb.restore_table_to_point_in_time(SourceTableName="orders", TargetTableName="orders-then",
+                                       RestoreDateTime=at(acct.clock.now() - 86400))
+    assert ddb.scan(TableName="orders-then")["Items"] == [{"pk": {"S": "a"}, "v": {"S": "old"}}]

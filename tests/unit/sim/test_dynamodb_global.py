@@ -258,3 +258,25 @@ def test_a_transaction_is_atomic_only_in_its_own_region(acct, east, west):
     acct.clock.advance(1)
     for client in (east, west):  # half of the transaction survives everywhere
         assert (get(client, "from")["v"]["S"], get(client, "to")["v"]["S"]) == ("50", "7")
+
+
+def test_a_replica_has_the_tables_indexes(acct):
+    east = acct.client("dynamodb")
+    east.create_table(TableName="carts", BillingMode="PAY_PER_REQUEST", KeySchema=KEYS["KeySchema"],
+                      AttributeDefinitions=[*KEYS["AttributeDefinitions"],
+                                            {"AttributeName": "owner", "AttributeType": "S"}],
+                      GlobalSecondaryIndexes=[{"IndexName": "by-owner", "Projection": {"ProjectionType": "ALL"},
+                                               "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}]}])
+    add_replica(east, "eu-west-1")
+    east.put_item(TableName="carts", Item={"pk": {"S": "c1"}, "owner": {"S": "ana"}})
+    acct.clock.advance(1)
+    west = acct.client("dynamodb", region="eu-west-1")
+    found = west.query(TableName="carts", IndexName="by-owner", KeyConditionExpression="#o = :o",
+                       ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": {"S": "ana"}})
+    assert found["Count"] == 1
+
+
+def test_reset_forgets_every_region(acct, east, west):
+    add_replica(east, "eu-west-1")
+    acct.reset()
+    assert acct.client("dynamodb", region="eu-west-1").list_tables()["TableNames"] == []
