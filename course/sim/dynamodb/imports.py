@@ -143,10 +143,11 @@ class IonReader:
     def line_of(self, position: int) -> int:
         return self.text.count("\n", 0, position) + 1
 
-    def _skip(self) -> None:
+    def _skip(self, commas: bool = True) -> None:
+        """Whitespace and comments; commas too inside containers (top-level values have none)."""
         text = self.text
         while self.at < len(text):
-            if text[self.at].isspace() or text[self.at] == ",":
+            if text[self.at].isspace() or (commas and text[self.at] == ","):
                 self.at += 1
             elif text.startswith("//", self.at):
                 end = text.find("\n", self.at)
@@ -160,7 +161,7 @@ class IonReader:
     def next_top(self):
         """``(start, value)`` of the next top-level value, skipping version markers; None at the end."""
         while True:
-            self._skip_space_only()
+            self._skip(commas=False)
             if self.at >= len(self.text):
                 return None
             self.start = self.at
@@ -168,18 +169,6 @@ class IonReader:
                 self.at += 8
                 continue
             return self.start, self._value()
-
-    def _skip_space_only(self) -> None:
-        # Top-level values are not comma separated; a comma there is an error the value parser reports.
-        text = self.text
-        while self.at < len(text):
-            if text[self.at].isspace():
-                self.at += 1
-            elif text.startswith("//", self.at) or text.startswith("/*", self.at):
-                end = text.find("\n" if text[self.at + 1] == "/" else "*/", self.at)
-                self.at = len(text) if end < 0 else end + (0 if text[self.at + 1] == "/" else 2)
-            else:
-                return
 
     def resync(self) -> None:
         """After an error, carry on at the line after the one the bad value began on: DynamoDB's
