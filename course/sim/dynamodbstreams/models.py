@@ -18,6 +18,7 @@ texts of the ValidationExceptions for iterator parameters are the simulator's ow
 
 from __future__ import annotations
 
+import bisect
 import copy
 from datetime import UTC
 
@@ -178,17 +179,18 @@ class StreamsService(Service):
         if continued:
             shard.admit_reader(reader, now, self._store.max_readers)
         records, size = [], 0
-        for stored in shard.records:
-            if stored.seq <= after:
-                continue
+        position = bisect.bisect_right(shard.records, after, key=lambda stored: stored.seq)
+        while position < len(shard.records):
+            stored = shard.records[position]
             if len(records) >= limit or (records and size + stored.size > GET_RECORDS_MAX_BYTES):
                 break
             records.append(stored.record)
             size += stored.size
             after = stored.seq
+            position += 1
         # Callers may change what they are given; the stream's copy must stay as it was written.
         out = {"Records": copy.deepcopy(records)}
-        exhausted = shard.end_seq is not None and not any(r.seq > after for r in shard.records)
+        exhausted = shard.end_seq is not None and position >= len(shard.records)
         if not exhausted:
             out["NextShardIterator"] = make_iterator(stream, shard, after, now, reader)
         return out
