@@ -155,6 +155,7 @@ def _maximums(value, billing: str) -> dict | None:
     if not value or not any(k in value for k in ("MaxReadRequestUnits", "MaxWriteRequestUnits")):
         raise validation_error("One or more parameter values were invalid: OnDemandThroughput must specify "
                                "MaxReadRequestUnits, MaxWriteRequestUnits, or both")
+    value = {k: int(v) if isinstance(v, str) and v.lstrip("-").isdigit() else v for k, v in value.items()}
     for name in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
         amount = value.get(name)
         if amount is not None and amount != -1 and amount < 1:

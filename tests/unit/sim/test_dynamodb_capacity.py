@@ -350,3 +350,28 @@ Resources:
         ServiceNamespace="dynamodb")["ScalingPolicies"]
     assert policies[0]["PolicyARN"] == stack.physical_id("WritePolicy")
     assert policies[0]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 70.0
+
+
+def test_table_class_and_on_demand_maximums_deploy_from_a_template(acct, tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text("""\
+Parameters:
+  MaxWrites: {Type: String, Default: "250"}
+Resources:
+  Archive:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Archive
+      BillingMode: PAY_PER_REQUEST
+      TableClass: STANDARD_INFREQUENT_ACCESS
+      OnDemandThroughput: {MaxWriteRequestUnits: !Ref MaxWrites}
+      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+""")
+    acct.deploy(template)
+    table = acct.client("dynamodb").describe_table(TableName="Archive")["Table"]
+    assert table["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
+    assert table["OnDemandThroughput"] == {"MaxWriteRequestUnits": 250}
+    report = run_table_load(acct, "Archive", duration_s=2, rate_per_s=300)
+    assert report.throttled == 2 * 50
+    assert report.throttle_reasons == {"TableWriteMaxOnDemandThroughputExceeded": 100}
