@@ -120,6 +120,8 @@ class Accelerator:
     def _batch_get(self, params: dict, note: dict) -> dict:
         """Per key: eventually consistent keys found in the item cache are answered from it, the
         rest are forwarded in one BatchGetItem; a table asked with ConsistentRead passes through."""
+        if not self._acceptable_batch(params):
+            return self._forward("BatchGetItem", params)  # DynamoDB answers with its validation error
         answered: dict[str, list] = {}
         forward: dict[str, dict] = {}
         places: dict[str, list] = {}
@@ -161,6 +163,19 @@ class Accelerator:
         note.update(cache="hit" if not forward else ("miss" if hits == 0 else "partial"), hits=hits, misses=misses,
                     latency_ms=latency.DAX_HIT_MS if not forward else latency.dax_forward_ms("BatchGetItem"))
         return out
+
+    def _acceptable_batch(self, params: dict) -> bool:
+        """Whether DynamoDB would take this BatchGetItem: 1 to 100 keys, none twice in a table. A
+        request answered wholly from the cache must still be refused where DynamoDB refuses it."""
+        requests = params.get("RequestItems") or {}
+        total = 0
+        for name, request in requests.items():
+            table = self._table(name)
+            keys = [self.cache.item_key(table.name, table.check_key(k)) for k in request.get("Keys") or []]
+            if not keys or len(set(keys)) != len(keys):
+                return False
+            total += len(keys)
+        return 0 < total <= 100
 
     def _remember(self, pending: list, items: list, unprocessed: list) -> None:
         """Cache what a forwarded BatchGetItem answered for each key: the item, or its absence.

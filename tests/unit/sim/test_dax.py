@@ -548,3 +548,13 @@ def test_batch_get_with_consistent_read_passes_that_table_through(acct, ddb, cac
     out = cache.batch_get_item(RequestItems=keys)
     assert stock(out["Responses"]["products"][0]) == 1
     assert acct.service("dax").stats("cat")["item_cache"]["entries"] == 0
+
+
+def test_a_batch_dynamodb_would_refuse_is_refused_even_when_cached(acct, cache):
+    get(cache, "a")
+    with pytest.raises(ClientError) as err:
+        cache.batch_get_item(RequestItems={"products": {"Keys": [{"sku": {"S": "a"}}, {"sku": {"S": "a"}}]}})
+    assert code(err) == "ValidationException"
+    with pytest.raises(ClientError) as err:
+        cache.batch_get_item(RequestItems={"products": {"Keys": [{"sku": {"S": f"k{n}"}} for n in range(101)]}})
+    assert code(err) == "ValidationException"
