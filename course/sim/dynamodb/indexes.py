@@ -46,6 +46,9 @@ MAX_LSI = 5
 MAX_GSI = 20
 #: With LSIs, the items and LSI entries sharing one partition key value are capped at 10 GB.
 ITEM_COLLECTION_LIMIT_BYTES = 10 * 1024 ** 3
+#: How long a GSI added by UpdateTable stays CREATING (backfilling) before it can be read. An
+#: assumption: AWS publishes no figure (it depends on the table's size and the index's write capacity).
+GSI_BACKFILL_SECONDS = 60
 _INDEX_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
 MSG_KEY_MISMATCH = "The provided key element does not match the schema"
 
@@ -191,6 +194,8 @@ class Index:
         self._by_table: dict[tuple, tuple] = {}
         self._partitions: dict[object, list[tuple]] = {}
         self._scan_cache: list[tuple] | None = None
+        #: ACTIVE, or CREATING while a GSI added by UpdateTable backfills (it cannot be read then).
+        self.status = "ACTIVE"
 
     # -- what goes in ----------------------------------------------------------------------------
 
@@ -327,7 +332,9 @@ class Index:
             "IndexArn": self.arn,
         }
         if self.kind == GSI:
-            out["IndexStatus"] = "ACTIVE"
+            out["IndexStatus"] = self.status
+            if self.status == "CREATING":
+                out["Backfilling"] = True
             throughput = self.throughput if billing == "PROVISIONED" and self.throughput else \
                 {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
             out["ProvisionedThroughput"] = {"NumberOfDecreasesToday": 0, **throughput}

@@ -19,8 +19,9 @@ Sources (see also ``indexes.py``):
 - A GSI has throughput of its own and a table write also consumes write units on each GSI it
   changes; LSIs use the table's: "Using Global Secondary Indexes in DynamoDB",
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html
-- UpdateTable creates or deletes one GSI per call (facts.md section 8), backfilling it from the
-  table: "Managing Global Secondary Indexes",
+- UpdateTable creates or deletes one GSI per call (facts.md section 8); a new GSI is CREATING
+  while it backfills from the table and cannot be queried until it is ACTIVE: "Managing Global
+  Secondary Indexes",
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html
 """
 
@@ -110,7 +111,7 @@ class IndexOps:
                     raise AwsError("ResourceNotFoundException", f"Requested resource not found: Index: {name} not "
                                    "found", 400)
                 throughputs[name] = indexes.check_index_throughput(update["Update"], billing)
-        if len(creates) + len(deletes) > 1:
+        if len(creates) + len(deletes) > 1 or (creates and any(i.status == "CREATING" for i in gsis.values())):
             raise AwsError("LimitExceededException", MSG_ONE_ONLINE_INDEX, 400)
         if len(gsis) - len(deletes) + len(creates) > indexes.MAX_GSI:
             raise AwsError("LimitExceededException", f"GlobalSecondaryIndex count exceeds the per-table limit of "
@@ -133,8 +134,13 @@ class IndexOps:
                 if all(d["AttributeName"] != key["AttributeName"] for d in table.definitions):
                     table.definitions.append(dict(definitions[key["AttributeName"]]))
             index = Index(table, spec)
-            index.fill(table)  # the backfill; the simulator finishes it at once
+            # The entries are copied at once (later writes keep them current through the listener),
+            # but the index reads as backfilling until the assumed delay has passed.
+            index.fill(table)
+            index.status = "CREATING"
             self._add_index(table, index)
+            self.account.clock.call_at(self.account.clock.now() + indexes.GSI_BACKFILL_SECONDS,
+                                       lambda index=index: setattr(index, "status", "ACTIVE"))
         return True
 
     # -- writes: validation and index write units --------------------------------------------------
@@ -212,6 +218,8 @@ class IndexOps:
             raise validation_error(f"The table does not have the specified index: {name}")
         if index.kind == GSI and params.get("ConsistentRead"):
             raise validation_error("Consistent reads are not supported on global secondary indexes")
+        if index.status != "ACTIVE":
+            raise validation_error(f"Cannot read from backfilling global secondary index: {name}")
         return index
 
     def _read_index(self, table, index: Index, keys: list[tuple], params: dict, exprs, partition) -> dict:

@@ -237,23 +237,29 @@ def test_index_key_type_mismatch_is_refused_before_the_write(ddb):
     ddb.put_item(TableName="orders", Item=order("c1", "o1", "OPEN", 2))  # the right types pass
 
 
-def test_new_gsi_is_backfilled_and_deleted(ddb):
+def test_new_gsi_is_backfilled_and_deleted(acct, ddb):
     ddb.create_table(TableName="orders", KeySchema=KEYS, AttributeDefinitions=defs(pk="S", sk="S"),
                      BillingMode="PAY_PER_REQUEST")
     fill(ddb)
     out = ddb.update_table(TableName="orders", AttributeDefinitions=defs(status="S", placed="N"),
                            GlobalSecondaryIndexUpdates=[{"Create": gsi("by-status", "status", "placed", "KEYS_ONLY")}])
     described = out["TableDescription"]
-    assert described["GlobalSecondaryIndexes"][0]["ItemCount"] == 5
+    assert described["GlobalSecondaryIndexes"][0]["IndexStatus"] == "CREATING"
+    assert described["GlobalSecondaryIndexes"][0]["Backfilling"] is True
     assert {d["AttributeName"] for d in described["AttributeDefinitions"]} == {"pk", "sk", "status", "placed"}
-    assert ids(open_orders(ddb)) == ["o5", "o1", "o3", "o6"]
+    assert refused(open_orders, ddb=ddb)[1] == "Cannot read from backfilling global secondary index: by-status"
+    ddb.put_item(TableName="orders", Item=order("c4", "o7", "OPEN", 8))  # written while backfilling
+    acct.clock.advance(indexes.GSI_BACKFILL_SECONDS)
+    described = ddb.describe_table(TableName="orders")["Table"]["GlobalSecondaryIndexes"][0]
+    assert described["IndexStatus"] == "ACTIVE" and "Backfilling" not in described and described["ItemCount"] == 6
+    assert ids(open_orders(ddb)) == ["o5", "o1", "o3", "o6", "o7"]
     assert set(open_orders(ddb)["Items"][0]) == {"pk", "sk", "status", "placed"}
     ddb.update_table(TableName="orders", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-status"}}])
     assert "GlobalSecondaryIndexes" not in ddb.describe_table(TableName="orders")["Table"]
     assert refused(open_orders, ddb=ddb)[1] == "The table does not have the specified index: by-status"
 
 
-def test_update_table_index_rules(ddb):
+def test_update_table_index_rules(acct, ddb):
     create(ddb, AttributeDefinitions=defs(pk="S", sk="S", status="S", placed="N", a="S"),
            GlobalSecondaryIndexes=[gsi("by-status", "status", "placed"), gsi("by-a", "a")], LocalSecondaryIndexes=None)
     two = [{"Create": gsi("gsi1", "b")}, {"Delete": {"IndexName": "by-a"}}]
@@ -275,6 +281,13 @@ def test_update_table_index_rules(ddb):
     ddb.update_table(TableName="orders", AttributeDefinitions=defs(b="S"),
                      GlobalSecondaryIndexUpdates=[{"Create": gsi("gsi1", "b")}])
     assert len(ddb.describe_table(TableName="orders")["Table"]["GlobalSecondaryIndexes"]) == 3
+    # a second index cannot be created while the first is still backfilling
+    code, msg = refused(ddb.update_table, TableName="orders", AttributeDefinitions=defs(c="S"),
+                        GlobalSecondaryIndexUpdates=[{"Create": gsi("gsi2", "c")}])
+    assert code == "LimitExceededException"
+    acct.clock.advance(indexes.GSI_BACKFILL_SECONDS)
+    ddb.update_table(TableName="orders", AttributeDefinitions=defs(c="S"),
+                     GlobalSecondaryIndexUpdates=[{"Create": gsi("gsi2", "c")}])
 
 
 def test_lsis_cannot_be_added_later(ddb):
@@ -317,7 +330,7 @@ def test_consistent_reads_on_indexes(ddb):
     assert page["ConsumedCapacity"]["LocalSecondaryIndexes"]["by-placed"]["ReadCapacityUnits"] == 1.0  # strong
 
 
-def test_select_on_indexes(ddb):
+def test_select_on_indexes(acct, ddb):
     create(ddb)
     fill(ddb)
     assert ids(open_orders(ddb, Select="ALL_PROJECTED_ATTRIBUTES")) == ["o5", "o1", "o3", "o6"]
@@ -329,6 +342,7 @@ def test_select_on_indexes(ddb):
         "type is not ALL")
     assert open_orders(ddb, Select="COUNT")["Count"] == 4
     ddb.update_table(TableName="orders", GlobalSecondaryIndexUpdates=[{"Create": gsi("all-status", "status")}])
+    acct.clock.advance(indexes.GSI_BACKFILL_SECONDS)
     everything = ddb.query(TableName="orders", IndexName="all-status", KeyConditionExpression="#s = :s",
                            ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "OPEN"}},
                            Select="ALL_ATTRIBUTES")
