@@ -71,7 +71,7 @@ class IndexOps:
         updates = params.get("GlobalSecondaryIndexUpdates")
         billing = params.get("BillingMode") or table.billing
         gsis = {n: i for n, i in table.indexes.items() if i.kind == GSI}
-        if updates is None:
+        if not updates:
             if billing == "PROVISIONED" and table.billing != "PROVISIONED" and gsis:
                 raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(gsis)}")
             if billing != table.billing:

@@ -518,3 +518,9 @@ def test_template_refuses_an_lsi_on_another_partition_key(acct, tmp_path):
     with pytest.raises(Exception) as caught:
         acct.deploy(path)
     assert "Index KeySchema does not have the same leading hash key" in str(caught.value)
+
+
+def test_an_empty_list_of_index_updates_changes_nothing(ddb):
+    create(ddb)
+    code, msg = refused(ddb.update_table, TableName="orders", GlobalSecondaryIndexUpdates=[])
+    assert code == "ValidationException" and msg.startswith("At least one of ProvisionedThroughput")
