@@ -276,11 +276,15 @@ class _Loader:
             self.add(mark_of(body, mark), f"{path}.Type", "required attribute is missing")
             return False
         if kind not in SCHEMAS:
-            supported = ", ".join(sorted(SCHEMAS))
+            # The same service's types when there are any (the likely slip), else the services.
             service = str(kind).rsplit("::", 1)[0] + "::"
-            hint = did_you_mean(str(kind), [name for name in SCHEMAS if name.startswith(service)])
-            self.add(where, f"{path}.Type", f"type {kind!r} is not supported by the simulator{hint};"
-                                            f" supported types: {supported}")
+            siblings = sorted(name for name in SCHEMAS if name.startswith(service))
+            hint = did_you_mean(str(kind), siblings)
+            if siblings:
+                listed = f"its {service.rstrip(':')} types are: {', '.join(siblings)}"
+            else:
+                listed = "it supports types of " + ", ".join(sorted({name.rsplit("::", 1)[0] for name in SCHEMAS}))
+            self.add(where, f"{path}.Type", f"type {kind!r} is not supported by the simulator{hint}; {listed}")
             return False
         if kind in SAM_TYPES and SAM_TRANSFORM not in self.t.transforms:
             self.add(where, f"{path}.Type", f"{kind} is an AWS SAM type; add 'Transform: {SAM_TRANSFORM}'"

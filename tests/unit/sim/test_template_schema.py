@@ -48,11 +48,9 @@ def test_many_problems_are_reported_at_once_each_where_it_was_written():
         "schema_errors.yaml:21:26: Resources.Queue.Properties.VisibilityTimeout: must be at most 43200, got 50000",
         "schema_errors.yaml:22:18: Resources.Queue.Properties.FifoQueue: must be a boolean (true or false),"
         " got a string ('yes')",
-        "schema_errors.yaml:24:11: Resources.Bucket.Type: type 'AWS::S3::Bucket' is not supported by the simulator;"
-        " supported types: AWS::DynamoDB::Table, AWS::IAM::Role, AWS::Lambda::Alias, AWS::Lambda::EventInvokeConfig,"
-        " AWS::Lambda::EventSourceMapping, AWS::Lambda::Function, AWS::Lambda::LayerVersion,"
-        " AWS::Lambda::Permission, AWS::Lambda::Version, AWS::SNS::Topic, AWS::SQS::Queue,"
-        " AWS::Serverless::Function, AWS::Serverless::SimpleTable",
+        "schema_errors.yaml:24:11: Resources.Bucket.Type: type 'AWS::EC2::Instance' is not supported by the"
+        " simulator; it supports types of AWS::ApplicationAutoScaling, AWS::DAX, AWS::DynamoDB, AWS::IAM,"
+        " AWS::Kinesis, AWS::Lambda, AWS::S3, AWS::SNS, AWS::SQS, AWS::Serverless",
     ]
 
 
@@ -170,10 +168,9 @@ def test_resource_attributes_are_checked():
         " (did you mean 'Properties'?)",
         "template.yaml:10:17: Resources.Table.Properties: must be an object, got a list",
         "template.yaml:12:11: Resources.Function.Type: type 'AWS::Lambda::Functions' is not supported by the"
-        " simulator (did you mean 'AWS::Lambda::Function'?); supported types: AWS::DynamoDB::Table, AWS::IAM::Role,"
-        " AWS::Lambda::Alias, AWS::Lambda::EventInvokeConfig, AWS::Lambda::EventSourceMapping, AWS::Lambda::Function,"
-        " AWS::Lambda::LayerVersion, AWS::Lambda::Permission, AWS::Lambda::Version, AWS::SNS::Topic,"
-        " AWS::SQS::Queue, AWS::Serverless::Function, AWS::Serverless::SimpleTable",
+        " simulator (did you mean 'AWS::Lambda::Function'?); its AWS::Lambda types are: AWS::Lambda::Alias,"
+        " AWS::Lambda::EventInvokeConfig, AWS::Lambda::EventSourceMapping, AWS::Lambda::Function,"
+        " AWS::Lambda::LayerVersion, AWS::Lambda::Permission, AWS::Lambda::Version",
     ]
 
 
