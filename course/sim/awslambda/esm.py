@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from course.sim.awslambda.esm_filters import compile_filters
 from course.sim.awslambda.esm_poller import Poller
@@ -120,7 +120,7 @@ class Mapping:
             "UUID": self.uuid, "StartingPosition": self.starting_position, "BatchSize": self.batch_size,
             "MaximumBatchingWindowInSeconds": self.window, "ParallelizationFactor": self.parallelization,
             "EventSourceArn": self.event_source_arn, "FunctionArn": self.function_arn,
-            "LastModified": datetime.fromtimestamp(self.last_modified, tz=timezone.utc),
+            "LastModified": datetime.fromtimestamp(self.last_modified, tz=UTC),
             "LastProcessingResult": self.last_result, "State": self.state, "StateTransitionReason": "User action",
             "DestinationConfig": {"OnFailure": {"Destination": self.on_failure} if self.on_failure else {}},
             "MaximumRecordAgeInSeconds": self.max_age, "BisectBatchOnFunctionError": self.bisect,
@@ -131,7 +131,7 @@ class Mapping:
         if self.filter_criteria:
             out["FilterCriteria"] = self.filter_criteria
         if self.starting_timestamp is not None:
-            out["StartingPositionTimestamp"] = datetime.fromtimestamp(self.starting_timestamp, tz=timezone.utc)
+            out["StartingPositionTimestamp"] = datetime.fromtimestamp(self.starting_timestamp, tz=UTC)
         return out
 
 

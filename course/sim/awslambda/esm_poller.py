@@ -29,7 +29,7 @@ import hashlib
 import json
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from course.sim.awslambda import config
 from course.sim.awslambda.esm_filters import matches_any
@@ -70,7 +70,7 @@ def _backoff(failures: int) -> float:
 
 
 def _iso(when: float) -> str:
-    return datetime.fromtimestamp(when, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(when, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Poller:

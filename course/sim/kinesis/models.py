@@ -25,7 +25,7 @@ not modeled, and parameters that ask for them are refused with NotModeledBySimul
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from course.sim.errors import AwsError
 from course.sim.kinesis.streams import HASH_SPACE, Shard, Stream, hash_key, sequence_number
@@ -54,13 +54,13 @@ def _not_modeled(what: str) -> AwsError:
 def _epoch(value) -> float:
     """GetShardIterator's Timestamp as a caller may give it: a datetime, epoch seconds or ISO text."""
     if isinstance(value, datetime):
-        return value.timestamp() if value.tzinfo else value.replace(tzinfo=timezone.utc).timestamp()
+        return value.timestamp() if value.tzinfo else value.replace(tzinfo=UTC).timestamp()
     if isinstance(value, (int, float)):
         return float(value)
     try:
         return float(value)
     except (TypeError, ValueError):
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+        return _epoch(datetime.fromisoformat(str(value)))
 
 
 class KinesisService(Service):
@@ -340,7 +340,7 @@ class KinesisService(Service):
         behind = unread[len(records)] if len(unread) > len(records) else None
         return {
             "Records": [{"SequenceNumber": r.sequence, "PartitionKey": r.partition_key, "Data": r.data,
-                         "ApproximateArrivalTimestamp": datetime.fromtimestamp(r.arrival, tz=timezone.utc),
+                         "ApproximateArrivalTimestamp": datetime.fromtimestamp(r.arrival, tz=UTC),
                          "EncryptionType": "NONE"} for r in records],
             "NextShardIterator": self._issue(stream, shard, next_position),
             "MillisBehindLatest": int((self.now - behind.arrival) * 1000) if behind else 0,
@@ -348,4 +348,4 @@ class KinesisService(Service):
 
 
 def _stamp(when: float) -> str:
-    return datetime.fromtimestamp(when, tz=timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
+    return datetime.fromtimestamp(when, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")

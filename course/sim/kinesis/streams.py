@@ -12,9 +12,9 @@ reader would see if Kinesis trimmed continuously.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 HASH_SPACE = 2 ** 128
 #: Every sequence number of the simulator has this many digits, as Kinesis's do.
@@ -87,11 +87,11 @@ class Stream:
             end = HASH_SPACE - 1 if index == shard_count - 1 else (index + 1) * width - 1
             self.shards.append(Shard(f"shardId-{index:012d}", index * width, end, 0))
         #: ``listener(stream, shard, record)`` after each record is stored: Lambda's pollers wake on it.
-        self.listeners: list[Callable[["Stream", Shard, StoredRecord], None]] = []
+        self.listeners: list[Callable[[Stream, Shard, StoredRecord], None]] = []
 
     @property
     def created_at(self) -> datetime:
-        return datetime.fromtimestamp(self.created, tz=timezone.utc)
+        return datetime.fromtimestamp(self.created, tz=UTC)
 
     def shard(self, shard_id: str) -> Shard | None:
         return next((s for s in self.shards if s.shard_id == shard_id), None)

@@ -9,7 +9,16 @@ event properties follow the SAM specification
 from __future__ import annotations
 
 from course.sim.template.schemas import (
-    BOOLEAN, OPEN, TAGS, TEXT, integer, list_of, number, obj, resource, string,
+    BOOLEAN,
+    OPEN,
+    TAGS,
+    TEXT,
+    integer,
+    list_of,
+    number,
+    obj,
+    resource,
+    string,
 )
 
 KINESIS_STREAM = resource(

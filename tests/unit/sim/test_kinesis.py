@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -119,7 +119,7 @@ def test_iterator_types(kin, acct):
     assert [r["Data"] for r in kin.get_records(ShardIterator=at)["Records"]] == [b"a", b"b", b"c"]
     after = _iterator(kin, kind="AFTER_SEQUENCE_NUMBER", StartingSequenceNumber=first)
     assert [r["Data"] for r in kin.get_records(ShardIterator=after)["Records"]] == [b"b", b"c"]
-    when = datetime.fromtimestamp(acct.clock.now() - 5, tz=timezone.utc)
+    when = datetime.fromtimestamp(acct.clock.now() - 5, tz=UTC)
     stamped = _iterator(kin, kind="AT_TIMESTAMP", Timestamp=when)
     assert [r["Data"] for r in kin.get_records(ShardIterator=stamped)["Records"]] == [b"b", b"c"]
 
@@ -248,7 +248,7 @@ def test_item_changes_become_kinesis_records_with_both_images(kin, table_and_str
     assert "OldImage" not in insert["dynamodb"] and insert["dynamodb"]["NewImage"]["n"] == {"N": "1"}
     assert modify["dynamodb"]["OldImage"]["n"] == {"N": "1"} and modify["dynamodb"]["NewImage"]["n"] == {"N": "2"}
     assert "NewImage" not in remove["dynamodb"] and remove["dynamodb"]["Keys"] == {"id": {"S": "1"}}
-    assert insert["dynamodb"]["ApproximateCreationDateTime"] == int(1_767_225_600 * 1_000_000)
+    assert insert["dynamodb"]["ApproximateCreationDateTime"] == (1_767_225_600 * 1_000_000)
 
 
 def test_disable_stops_the_records_and_errors_name_the_problem(kin, table_and_stream):
