@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from course.sim.errors import AwsError
 
@@ -98,7 +98,7 @@ class StreamSource:
         else:
             params["ShardIteratorType"] = start
             if start == "AT_TIMESTAMP":
-                params["Timestamp"] = datetime.fromtimestamp(timestamp or 0.0).astimezone()
+                params["Timestamp"] = datetime.fromtimestamp(timestamp or 0.0, tz=UTC)
         try:
             iterator = self._call("GetShardIterator", params)["ShardIterator"]
         except AwsError as error:

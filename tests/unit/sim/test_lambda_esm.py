@@ -487,3 +487,14 @@ def test_throttled_batches_back_off_and_do_not_use_up_retries(client, fake, kin,
     client.delete_function_concurrency(FunctionName="fn")
     acct.clock.advance(200)
     assert stats["batches"] == 1 and [decoded(e) for e in fake.made[0].events] == [["x"]]
+
+
+def test_kinesis_at_timestamp_starts_at_the_first_record_written_then(client, fake, kin, stream_arn, acct):
+    make(client)
+    put(kin, "before")
+    acct.clock.advance(60)
+    start = acct.clock.now()
+    put(kin, "after")
+    mapping(client, stream_arn, StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=start - 1)
+    acct.clock.advance(1)
+    assert [decoded(e) for e in fake.made[0].events] == [["after"]]
