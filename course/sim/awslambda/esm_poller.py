@@ -131,7 +131,11 @@ class Poller:
         except AwsError:
             mapping.last_result = "PROBLEM: Stream not found"
             return None
-        self._discover(shards)
+        try:
+            self._discover(shards)
+        except AwsError as error:
+            mapping.last_result = f"PROBLEM: {error.code}"
+            return now + mapping.source.poll_interval
         live = {s.shard_id for s in shards}
         wakes = []
         for cursor in list(self.cursors.values()):
@@ -153,8 +157,12 @@ class Poller:
         return min(wakes) if wakes else None
 
     def prepare(self) -> None:
-        """Settle each shard's starting position when the mapping is created."""
-        self._discover(self.mapping.source.shards())
+        """Settle each shard's starting position when the mapping is created (or, should the stream
+        refuse the read just then, at the first poll)."""
+        try:
+            self._discover(self.mapping.source.shards())
+        except AwsError:
+            self.cursors.clear()
 
     def _discover(self, shards) -> None:
         for shard in shards:
