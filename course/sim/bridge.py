@@ -55,6 +55,10 @@ def install(client, answer: Answer) -> None:
     """Make ``answer(operation_name, params)`` serve every call ``client`` makes."""
     events = client.meta.events
     service_id = client.meta.service_model.service_id.hyphenize()
+    if service_id != "s3":  # S3's rules also shape presigned URLs, which do leave the process
+        # Every call is answered before it would be sent, so botocore's endpoint rules, evaluated
+        # on every call and a good share of its cost, would only compute a URL nobody uses.
+        client._ruleset_resolver = None
 
     def remember(params, context, **_):
         context["coldstart_params"] = dict(params)

@@ -63,6 +63,11 @@ MSG_TOO_DEEP = ("Nesting Levels have exceeded supported limits: Attributes in th
 # DynamoDB reads numbers like Java's BigDecimal: optional sign, digits with an optional point, an
 # optional exponent. Python's Decimal() would also take "NaN", "Infinity", "1_0" and padding.
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Numbers already written the way DynamoDB returns them: no exponent, no "+", no zero at either
+# end that could be dropped. Up to 38 characters long, such a number always has at most 38
+# digits and lies within DynamoDB's range.
+_PLAIN = re.compile(r"-?(?:[1-9]\d*|0\.\d*[1-9]|[1-9]\d*\.\d*[1-9])|0")
+_PLAIN_MAX = 38
 
 
 def validation_error(message: str) -> AwsError:
@@ -111,7 +116,11 @@ def canonical_number(text: str) -> str:
     """The string DynamoDB hands back for a number it stored: "1.50" -> "1.5", "-0" -> "0", "1e3" -> "1000".
 
     DynamoDB keeps the value, not the spelling, so readers must never see the caller's formatting.
+    Most numbers arrive already in that form (``str(int)`` and ``str(Decimal)`` of ordinary
+    values), and with at most 38 digits they are within range too, so they are returned as given.
     """
+    if type(text) is str and len(text) <= _PLAIN_MAX and _PLAIN.fullmatch(text):
+        return text
     value = parse_number(text)
     if not value:
         return "0"
@@ -119,8 +128,15 @@ def canonical_number(text: str) -> str:
 
 
 def number_size(text: str) -> int:
-    """(1 byte per two significant digits, rounded up) + 1 byte, as the sizes page approximates it."""
-    digits = significant_digits(Decimal(text))
+    """(1 byte per two significant digits, rounded up) + 1 byte, as the sizes page approximates it.
+
+    Stored numbers are canonical (no exponent), so their significant digits are the digits left
+    once the sign, the point and the zeroes at either end are dropped.
+    """
+    if "e" in text or "E" in text:
+        digits = significant_digits(Decimal(text))
+    else:
+        digits = len(text.lstrip("+-").replace(".", "").strip("0"))
     return (digits + 1) // 2 + 1
 
 
@@ -152,14 +168,26 @@ def validate_value(value, depth: int = 1) -> dict:
     """
     if depth > MAX_NESTING:
         raise validation_error(MSG_TOO_DEEP)
-    kind = _type_of(value)
-    raw = value[kind]
+    if type(value) is not dict or len(value) != 1:
+        _type_of(value)  # raises the message for what is wrong
+    for kind, raw in value.items():
+        break
     if kind == "S":
-        if not isinstance(raw, str):
+        if type(raw) is not str:
             raise validation_error(INVALID + "String attribute values must be strings")
         return {"S": raw}
     if kind == "N":
         return {"N": canonical_number(raw)}
+    if kind == "M":
+        if not isinstance(raw, dict):
+            raise validation_error(MSG_EMPTY_VALUE)
+        depth += 1
+        return {"M": {k if type(k) is str else str(k): validate_value(v, depth) for k, v in raw.items()}}
+    if kind == "L":
+        if not isinstance(raw, (list, tuple)):
+            raise validation_error(MSG_EMPTY_VALUE)
+        depth += 1
+        return {"L": [validate_value(v, depth) for v in raw]}
     if kind == "B":
         return {"B": _bytes(raw)}
     if kind == "BOOL":
@@ -170,14 +198,8 @@ def validate_value(value, depth: int = 1) -> dict:
         if raw is not True:
             raise validation_error(MSG_NULL_FALSE)
         return {"NULL": True}
-    if kind == "L":
-        if not isinstance(raw, (list, tuple)):
-            raise validation_error(MSG_EMPTY_VALUE)
-        return {"L": [validate_value(v, depth + 1) for v in raw]}
-    if kind == "M":
-        if not isinstance(raw, dict):
-            raise validation_error(MSG_EMPTY_VALUE)
-        return {"M": {str(k): validate_value(v, depth + 1) for k, v in raw.items()}}
+    if kind not in TYPES:
+        raise validation_error(MSG_EMPTY_VALUE)
     return {kind: _validate_set(kind, raw)}
 
 
@@ -219,7 +241,11 @@ def validate_key_value(name: str, value: dict, expected: str, *, sort_key: bool 
 
     Empty strings and binaries became legal for non-key attributes in 2020, never for keys.
     """
-    stored = validate_value(value)
+    return _check_key_value(name, validate_value(value), expected, sort_key)
+
+
+def _check_key_value(name: str, stored: dict, expected: str, sort_key: bool) -> dict:
+    """``validate_key_value`` for a value already validated (and canonical)."""
     (actual,) = stored
     if actual != expected:
         raise validation_error(INVALID + f"Type mismatch for key {name} expected: {expected} actual: {actual}")
@@ -249,7 +275,7 @@ def validate_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -
     for position, (name, attribute_type) in enumerate(key_schema or ()):
         if name not in stored:
             raise validation_error(INVALID + f"Missing the key {name} in the item")
-        stored[name] = validate_key_value(name, stored[name], attribute_type, sort_key=position == 1)
+        _check_key_value(name, stored[name], attribute_type, position == 1)
     check_item_size(stored)
     return stored
 
@@ -257,7 +283,7 @@ def validate_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -
 # --- size --------------------------------------------------------------------------------------
 
 def _name_size(name: str) -> int:
-    return len(name.encode("utf-8"))
+    return len(name) if name.isascii() else len(name.encode("utf-8"))
 
 
 def value_size(value: dict) -> int:
@@ -266,30 +292,40 @@ def value_size(value: dict) -> int:
     Lists and maps carry 3 bytes of overhead plus 1 byte per element; a map element's name is
     part of its size. The sizes page says nothing about set overhead, so a set is its members.
     """
-    (kind,) = value
-    raw = value[kind]
-    if kind == "S":
-        return len(raw.encode("utf-8"))
-    if kind == "B":
-        return len(raw)
-    if kind == "N":
-        return number_size(raw)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "L":
-        return 3 + sum(1 + value_size(v) for v in raw)
-    if kind == "M":
-        return 3 + sum(1 + _name_size(k) + value_size(v) for k, v in raw.items())
-    if kind == "SS":
-        return sum(len(m.encode("utf-8")) for m in raw)
-    if kind == "NS":
-        return sum(number_size(m) for m in raw)
-    return sum(len(m) for m in raw)
+    for kind, raw in value.items():
+        if kind == "S":
+            return len(raw) if raw.isascii() else len(raw.encode("utf-8"))
+        if kind == "N":
+            return number_size(raw)
+        if kind == "B":
+            return len(raw)
+        if kind in ("BOOL", "NULL"):
+            return 1
+        if kind == "M":
+            return 3 + sum(1 + _name_size(k) + value_size(v) for k, v in raw.items())
+        if kind == "L":
+            return 3 + sum(1 + value_size(v) for v in raw)
+        if kind == "SS":
+            return sum(_name_size(m) for m in raw)
+        if kind == "NS":
+            return sum(number_size(m) for m in raw)
+        return sum(len(m) for m in raw)
+    raise validation_error(MSG_EMPTY_VALUE)
 
 
 def item_size(item: dict) -> int:
     """Sum of each attribute name's UTF-8 length and its value size: what capacity is charged on."""
-    return sum(_name_size(name) + value_size(value) for name, value in item.items())
+    size = 0
+    for name, value in item.items():
+        size += len(name) if name.isascii() else len(name.encode("utf-8"))
+        for kind, raw in value.items():  # strings and numbers inline: most attributes are one
+            if kind == "S":
+                size += len(raw) if raw.isascii() else len(raw.encode("utf-8"))
+            elif kind == "N":
+                size += number_size(raw)
+            else:
+                size += value_size(value)
+    return size
 
 
 def check_item_size(item: dict) -> int:
