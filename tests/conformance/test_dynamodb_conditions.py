@@ -244,10 +244,21 @@ def test_syntax_errors_are_refused(put, expression):
     assert message.startswith("Invalid ConditionExpression: Syntax error; token:")
 
 
-@pytest.mark.xfail(strict=True, reason="ops_items.py treats an empty ConditionExpression as absent")
-def test_empty_condition_is_refused(put):
-    message = invalid(put.put_item, TableName="items", Item=ITEM, ConditionExpression="")
-    assert "Invalid ConditionExpression: The expression can not be empty;" in message
+@pytest.mark.parametrize("call", ["put_item", "delete_item", "update_item"])
+def test_empty_condition_is_refused(put, call):
+    params = {"Item": ITEM} if call == "put_item" else {"Key": {"pk": ITEM["pk"]}}
+    message = invalid(getattr(put, call), TableName="items", ConditionExpression="", **params)
+    assert message == "Invalid ConditionExpression: The expression can not be empty;"
+
+
+def test_empty_update_expression_is_refused(put):
+    message = invalid(put.update_item, TableName="items", Key={"pk": ITEM["pk"]}, UpdateExpression="  ")
+    assert message == "Invalid UpdateExpression: The expression can not be empty;"
+
+
+def test_empty_projection_is_refused(put):
+    message = invalid(put.get_item, TableName="items", Key={"pk": ITEM["pk"]}, ProjectionExpression="")
+    assert message == "Invalid ProjectionExpression: The expression can not be empty;"
 
 
 # --- filters on reads ("Filter expressions for Query/Scan") ---------------------------------------

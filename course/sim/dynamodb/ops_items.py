@@ -37,7 +37,7 @@ class ItemOps:
         item = validate_item(params["Item"], table.keys)
         exprs = self._expressions(params)
         text = params.get("ConditionExpression") if conditions else None
-        condition = exprs.condition(text) if text else None
+        condition = exprs.condition(text) if text is not None else None  # "" is refused as empty
         exprs.check_unused()
         where = table.storage_key(item)
         old = table.items.get(where)
@@ -50,7 +50,7 @@ class ItemOps:
         key = table.check_key(params["Key"])
         exprs = self._expressions(params)
         text = params.get("ConditionExpression") if conditions else None
-        condition = exprs.condition(text) if text else None
+        condition = exprs.condition(text) if text is not None else None
         exprs.check_unused()
         where = table.storage_key(key)
         old = table.items.get(where)
@@ -63,8 +63,9 @@ class ItemOps:
         as it was before the update, and key attributes may not be touched at all."""
         key = table.check_key(params["Key"])
         exprs = self._expressions(params)
-        update = exprs.update(params["UpdateExpression"]) if params.get("UpdateExpression") else None
-        condition = exprs.condition(params["ConditionExpression"]) if params.get("ConditionExpression") else None
+        update = exprs.update(params["UpdateExpression"]) if params.get("UpdateExpression") is not None else None
+        condition = (exprs.condition(params["ConditionExpression"])
+                     if params.get("ConditionExpression") is not None else None)
         exprs.check_unused()
         paths = update.paths() if update else []
         for path in paths:
@@ -103,7 +104,8 @@ class ItemOps:
         table = self.table(params["TableName"])
         key = table.check_key(params["Key"])
         exprs = self._expressions(params)
-        projection = exprs.projection(params["ProjectionExpression"]) if params.get("ProjectionExpression") else None
+        projection = (exprs.projection(params["ProjectionExpression"])
+                      if params.get("ProjectionExpression") is not None else None)
         exprs.check_unused()
         item = table.items.get(table.storage_key(key))
         mode = capacity.consistency(params.get("ConsistentRead"))
