@@ -303,3 +303,41 @@ def test_failed_condition_can_return_the_item(ddb):
         assert error.response["Item"] == {"pk": s("k"), "v": n("1")}
     else:
         raise AssertionError("the condition should have failed")
+
+
+# --- checks DynamoDB makes on the shape of a condition (service behaviour, not in the guide) ------
+
+@pytest.mark.parametrize("expression", ["((n = :v))", "(((n = :v)))", "((n = :v)) AND s = :s"])
+def test_redundant_parentheses_are_refused(put, expression):
+    values = {":v": n("10"), ":s": s("x")}
+    message = invalid(put.put_item, TableName="items", Item=ITEM, ConditionExpression=expression,
+                      ExpressionAttributeValues={k: v for k, v in values.items() if k in expression})
+    assert message == "Invalid ConditionExpression: The expression has redundant parentheses;"
+
+
+def test_one_pair_of_parentheses_is_fine(put):
+    assert holds(put, "(n = :v)", {":v": n("10")})
+    assert holds(put, "(n = :v) AND (NOT (s = :x))", {":v": n("10"), ":x": s("x")})
+
+
+@pytest.mark.parametrize("expression, operator, first", [
+    ("n = n", "=", "n"), ("n <> n", "<>", "n"), ("n BETWEEN n AND :v", "BETWEEN", "n"), ("n IN (:v, n)", "IN", "n"),
+    ("contains(ss, ss)", "contains", "ss"), ("begins_with(l[2].x, l[2].x)", "begins_with", "l, [2], x"),
+])
+def test_an_operand_compared_with_itself_is_refused(put, expression, operator, first):
+    values = {"ExpressionAttributeValues": {":v": n("1")}} if ":v" in expression else {}
+    message = invalid(put.put_item, TableName="items", Item=ITEM, ConditionExpression=expression, **values)
+    assert message == ("Invalid ConditionExpression: The first operand must be distinct from the remaining operands "
+                       f"for this operator or function; operator: {operator}, first operand: [{first}]")
+
+
+def test_between_bounds_of_different_types_are_refused(put):
+    message = invalid(put.put_item, TableName="items", Item=ITEM, ConditionExpression="n BETWEEN :lo AND :hi",
+                      ExpressionAttributeValues={":lo": n("1"), ":hi": s("z")})
+    assert "The BETWEEN operator requires same data type for lower and upper bounds" in message
+
+
+def test_redundant_parentheses_in_a_key_condition(ddb):
+    message = invalid(ddb.query, TableName="items", KeyConditionExpression="((pk = :v))",
+                      ExpressionAttributeValues={":v": s("k")})
+    assert message == "Invalid KeyConditionExpression: The expression has redundant parentheses;"

@@ -252,3 +252,9 @@ def test_failed_update_changes_nothing(put):
     before = put.get_item(TableName="items", Key=KEY)["Item"]
     invalid(update, put, "SET n = n + :one, s = s + :one", {":one": N(1)})
     assert put.get_item(TableName="items", Key=KEY)["Item"] == before
+
+
+def test_if_not_exists_of_a_path_with_itself_is_refused(put):
+    message = invalid(update, put, "SET n = if_not_exists(n, n)")
+    assert message == ("Invalid UpdateExpression: The first operand must be distinct from the remaining operands for "
+                       "this operator or function; operator: if_not_exists, first operand: [n]")

@@ -87,6 +87,7 @@ class Parser:
         self.tokens = tokenize(text, label)
         self.pos = 0
         self.used_names, self.used_values = set(), set()
+        self.grouped: set[int] = set()  # conditions that were written inside parentheses
 
     # -- token helpers
     @property
@@ -199,6 +200,9 @@ class Parser:
         if self.accept("("):
             node = self.condition()
             self.expect(")")
+            if id(node) in self.grouped:  # "((a = :v))": DynamoDB refuses parentheses that add nothing
+                raise self.fail("The expression has redundant parentheses;")
+            self.grouped.add(id(node))
             return node
         if self.token.kind == "NAME" and self.token.text in CONDITION_FUNCTIONS and self.is_call(self.token.text):
             return self.function()
@@ -206,11 +210,14 @@ class Parser:
         if self.token.kind == "OP" and self.token.text in COMPARATORS:
             op = self.token.text
             self.pos += 1
-            return ev.Compare(op, left, self.operand())
+            right = self.operand()
+            self.distinct(op, left, [right])
+            return ev.Compare(op, left, right)
         if self.accept("BETWEEN"):
             low = self.operand()
             self.expect("AND")
             high = self.operand()
+            self.distinct("BETWEEN", left, [low, high])
             self.check_bounds(low, high)
             return ev.Between(left, low, high)
         if self.accept("IN"):
@@ -221,14 +228,24 @@ class Parser:
             self.expect(")")
             if len(options) > MAX_IN_OPERANDS:
                 raise self.fail(f"The IN operator is provided with too many operands; number of operands: {len(options)}")
+            self.distinct("IN", left, options)
             return ev.In(left, options)
         raise self.error()
 
+    def distinct(self, operator, first, rest):
+        """Comparing a path with itself is always true or always false, so DynamoDB refuses it."""
+        if isinstance(first, Path) and any(isinstance(o, Path) and o.elements == first.elements for o in rest):
+            raise self.fail("The first operand must be distinct from the remaining operands for this operator or "
+                            f"function; operator: {operator}, first operand: {first!r}")
+
     def check_bounds(self, low, high):
-        if isinstance(low, Value) and isinstance(high, Value) and (
-                type_of(low.av) != type_of(high.av) or ev.compare(">", low.av, high.av)):
-            raise self.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; "
-                            f"lower bound operand: {render_value(low.av)}, upper bound operand: {render_value(high.av)}")
+        if not (isinstance(low, Value) and isinstance(high, Value)):
+            return
+        shown = f"lower bound operand: {render_value(low.av)}, upper bound operand: {render_value(high.av)}"
+        if type_of(low.av) != type_of(high.av):
+            raise self.fail(f"The BETWEEN operator requires same data type for lower and upper bounds; {shown}")
+        if ev.compare(">", low.av, high.av):
+            raise self.fail(f"The BETWEEN operator requires upper bound to be greater than or equal to lower bound; {shown}")
 
     def function(self):
         name = self.token.text
@@ -241,6 +258,7 @@ class Parser:
             raise self.fail(f"Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {len(args)}")
         if not isinstance(args[0], Path):
             raise self.fail(f"Operator or function requires a document path; operator or function: {name}")
+        self.distinct(name, args[0], args[1:])
         if len(args) == 2 and isinstance(args[1], Value):
             kind = type_of(args[1].av)
             if name == "begins_with" and kind not in ("S", "B"):
@@ -300,6 +318,7 @@ class Parser:
             self.expect(",")
             fallback = self.set_operand()
             self.expect(")")
+            self.distinct("if_not_exists", path, [fallback])
             return ev.IfNotExists(path, fallback)
         if self.is_call("list_append"):
             self.pos += 2
