@@ -258,3 +258,13 @@ def test_if_not_exists_of_a_path_with_itself_is_refused(put):
     message = invalid(update, put, "SET n = if_not_exists(n, n)")
     assert message == ("Invalid UpdateExpression: The first operand must be distinct from the remaining operands for "
                        "this operator or function; operator: if_not_exists, first operand: [n]")
+
+
+def test_list_index_on_a_non_list_is_refused(put):
+    message = invalid(update, put, "SET s[0] = :v", {":v": S("x")})
+    assert message == "The document path provided in the update expression is invalid for update"
+
+
+def test_map_key_on_a_list_is_refused(put):
+    message = invalid(update, put, "SET l.x = :v", {":v": S("x")})
+    assert message == "The document path provided in the update expression is invalid for update"
