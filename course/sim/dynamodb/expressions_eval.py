@@ -7,9 +7,9 @@ DynamoDB's wire format ({"S": "x"}, {"N": "1"}, ...); nothing here mutates the c
 
 from __future__ import annotations
 
-import copy
 from decimal import Context, Decimal, Inexact, Overflow, Rounded, Underflow
 
+from course.sim.dynamodb.items import copy_item, copy_value
 from course.sim.errors import AwsError
 
 # DynamoDB keeps 38 significant digits; trapping Inexact/Rounded makes a result that would lose
@@ -345,7 +345,7 @@ def update_value(operand, item) -> dict:
 
 def add_to(existing: dict | None, value: dict) -> dict:
     if existing is None:
-        return copy.deepcopy(value)
+        return copy_value(value)
     kind, vkind = type_of(existing), type_of(value)
     if kind != vkind:
         raise invalid(WRONG_TYPE)
@@ -382,9 +382,9 @@ class Update:
 
     def apply(self, item: dict) -> dict:
         before = item
-        result = copy.deepcopy(item)
+        result = copy_item(item)
         for path, operand in self.sets:
-            assign(result, path, copy.deepcopy(update_value(operand, before)))
+            assign(result, path, copy_value(update_value(operand, before)))
         for path, value in self.adds:
             existing = path.resolve(before)
             if existing is not None and type_of(existing) not in ("N",) + SET_TYPES:
@@ -413,16 +413,25 @@ class KeyCondition:
     def __init__(self, partition_key, partition_value, sort_key, sort_op, sort_values):
         self.partition_key, self.partition_value = partition_key, partition_value
         self.sort_key, self.sort_op, self.sort_values = sort_key, sort_op, sort_values
+        # A Query tests every item of a partition against the same bounds: order them once.
+        self._bounds = [order_key(v) for v in sort_values]
 
     def matches_sort(self, sort_value: dict | None) -> bool:
-        if self.sort_op is None:
+        op = self.sort_op
+        if op is None:
             return True
-        if self.sort_op == "BETWEEN":
-            low, high = self.sort_values
-            return compare(">=", sort_value, low) and compare("<=", sort_value, high)
-        if self.sort_op == "begins_with":
-            return Function("begins_with", [Value(sort_value), Value(self.sort_values[0])]).evaluate({}) if sort_value else False
-        return compare(self.sort_op, sort_value, self.sort_values[0])
+        if sort_value is None:
+            return False
+        if op == "begins_with":
+            return Function("begins_with", [Value(sort_value), Value(self.sort_values[0])]).evaluate({})
+        if op == "=":
+            return equal(sort_value, self.sort_values[0])
+        key, bounds = order_key(sort_value), self._bounds
+        if key is None or any(b is None or b[0] != key[0] for b in bounds):
+            return False
+        if op == "BETWEEN":
+            return bounds[0] <= key <= bounds[1]
+        return {"<": key < bounds[0], "<=": key <= bounds[0], ">": key > bounds[0], ">=": key >= bounds[0]}[op]
 
     def evaluate(self, item: dict) -> bool:
         if not equal(item.get(self.partition_key), self.partition_value):
@@ -461,7 +470,7 @@ def _project(av: dict, tree: dict):
     picked = []
     for key in present:
         sub = tree[key]
-        value = copy.deepcopy(container[key]) if sub is None else _project(container[key], sub)
+        value = copy_value(container[key]) if sub is None else _project(container[key], sub)
         if value is not None:
             picked.append((key, value))
     if not picked:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions_eval import Projection
-from course.sim.dynamodb.items import INVALID, item_size, validate_item, validation_error
+from course.sim.dynamodb.items import INVALID, copy_item, item_size, validate_item, validation_error
 from course.sim.dynamodb.tables import Table
 from course.sim.service import operation
 
@@ -76,7 +76,7 @@ class ItemOps:
         old = table.items.get(where)
         if condition is not None and not condition.evaluate(old or {}):
             raise self._condition_failed(params, old)
-        base = copy.deepcopy(old) if old is not None else dict(key)
+        base = copy_item(old) if old is not None else dict(key)
         new = validate_item(update.apply(base) if update else base, table.keys)
         units = capacity.update_write(item_size(new), old and item_size(old))
         return Write(table, where, key, old, new, units, paths)
@@ -111,7 +111,7 @@ class ItemOps:
         mode = capacity.consistency(params.get("ConsistentRead"))
         out = self._charge(table, params, read=capacity.get_item_read(item and item_size(item), mode), key=key)
         if item is not None:
-            out["Item"] = projection.apply(item) if projection else copy.deepcopy(item)
+            out["Item"] = projection.apply(item) if projection else copy_item(item)
         return out
 
     @operation("DeleteItem")

@@ -6,7 +6,7 @@ import copy
 
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions import Expressions
-from course.sim.dynamodb.items import INVALID, item_size, key_order, validation_error
+from course.sim.dynamodb.items import INVALID, copy_item, item_size, key_order, validation_error
 from course.sim.dynamodb.tables import MSG_KEY_MISMATCH, Table
 from course.sim.service import operation
 
@@ -108,7 +108,7 @@ class ReadOps:
         mode = capacity.consistency(params.get("ConsistentRead"))
         out = {"Count": len(matched), "ScannedCount": len(sizes)}
         if select != "COUNT":
-            out["Items"] = [projection.apply(i) if projection else copy.deepcopy(i) for i in matched]
+            out["Items"] = [projection.apply(i) if projection else copy_item(i) for i in matched]
         if last is not None:
             out["LastEvaluatedKey"] = copy.deepcopy(last)
         out.update(self._charge(table, params, read=capacity.query_read(sizes, mode), key=partition))
