@@ -10,32 +10,14 @@ with item size, network distance and load.
 
 from __future__ import annotations
 
-#: ASSUMPTION: a DynamoDB request answered by the table ("single-digit milliseconds"), per
-#: operation. Multi-item and conditional operations are given a little more than single-item ones.
-DYNAMODB_MS = {
-    "GetItem": 4.0,
-    "BatchGetItem": 6.0,
-    "Query": 6.0,
-    "Scan": 9.0,
-    "PutItem": 5.0,
-    "UpdateItem": 5.0,
-    "DeleteItem": 5.0,
-    "BatchWriteItem": 8.0,
-    "TransactGetItems": 8.0,
-    "TransactWriteItems": 9.0,
-}
-#: ASSUMPTION: any DynamoDB operation not listed above.
-DYNAMODB_DEFAULT_MS = 5.0
+from course.sim.dynamodb.latency import dynamodb_ms
+
 #: ASSUMPTION: a read DAX answers from its item or query cache ("microseconds"): 300 µs.
 DAX_HIT_MS = 0.3
 #: ASSUMPTION: what DAX adds in front of a request it forwards to DynamoDB (a cache miss, a
 #: strongly consistent or transactional read, any write): one more network hop and a cache
 #: lookup, so a miss is slower than reading DynamoDB directly.
 DAX_FORWARD_MS = 0.5
-
-
-def dynamodb_ms(operation: str) -> float:
-    return DYNAMODB_MS.get(operation, DYNAMODB_DEFAULT_MS)
 
 
 def dax_forward_ms(operation: str) -> float:

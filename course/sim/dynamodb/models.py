@@ -22,6 +22,7 @@ import copy
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions import Expressions
 from course.sim.dynamodb.items import validate_value, validation_error
+from course.sim.dynamodb.latency import dynamodb_ms
 from course.sim.dynamodb.ops_backups import BackupOps
 from course.sim.dynamodb.ops_batch import BatchOps
 from course.sim.dynamodb.ops_capacity import CapacityOps
@@ -71,6 +72,15 @@ class DynamoDBService(IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, Stre
         self._unmodeled = NOT_MODELED - handled
         self._hooks = {prefix: [getattr(self, name) for name in sorted(dir(type(self))) if name.startswith(prefix)]
                        for prefix in ("_create_table_", "_update_table_")}
+
+    def call(self, operation_name: str, params: dict) -> dict:
+        """Every answered request is logged with the time it takes (``latency.py``: assumptions
+        inside DynamoDB's documented single-digit milliseconds), so checks can compare it with DAX."""
+        out = super().call(operation_name, params)
+        entry = self.account.current_call
+        if entry is not None and entry.get("service") == "dynamodb" and entry.get("operation") == operation_name:
+            entry.setdefault("latency_ms", dynamodb_ms(operation_name))
+        return out
 
     # -- helpers every family uses ----------------------------------------------------------------
 

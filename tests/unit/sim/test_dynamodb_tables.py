@@ -440,3 +440,14 @@ def test_template_tables_are_deployed_and_usable(acct):
     simple = ddb.describe_table(TableName=stack.physical_id("Simple"))["Table"]
     assert simple["KeySchema"] == [{"AttributeName": "code", "KeyType": "HASH"}]
     assert simple["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_the_call_log_holds_capacity_and_latency_of_each_request(acct, ddb):
+    fill(ddb, count=1)
+    ddb.get_item(TableName="events", Key=key("user", 0))
+    entry = acct.calls[-1]
+    assert (entry["operation"], entry["table"], entry["read_units"], entry["latency_ms"]) == (
+        "GetItem", "events", 0.5, 4.0)
+    with pytest.raises(ClientError):
+        ddb.get_item(TableName="nope", Key=key("user", 0))
+    assert acct.calls[-1]["error"] == "ResourceNotFoundException" and "latency_ms" not in acct.calls[-1]
