@@ -67,8 +67,9 @@ class CapacityOps:
 
     # -- UpdateTable ---------------------------------------------------------------------------
 
-    def _update_table_capacity(self, table, params: dict) -> bool:
-        """Validate everything first; change nothing unless the whole request is acceptable."""
+    def _update_table_capacity(self, table, params: dict):
+        """Validate everything first; the change is returned, to be applied once the whole
+        UpdateTable request is known to be acceptable."""
         if not hasattr(table, "table_class_given"):
             self._create_table_capacity(table, {"BillingMode": table.billing})
         now = self.account.clock.now()
@@ -87,26 +88,28 @@ class CapacityOps:
                            f"Subscriber limit exceeded: Update to PayPerRequest mode are limited to "
                            f"{SWITCHES_TO_ON_DEMAND} times in 1 day(s). Last update at {_when(recent[-1])}. "
                            f"Next update can be made at {_when(recent[0] + SWITCH_WINDOW_S)}", 400)
-        changed = False
-        if switching:
-            table.switches_to_on_demand = recent + [now]
-            table.last_on_demand = now
-            table.meter.switched_to_on_demand(table.throughput)
-        elif billing == "PROVISIONED" and table.billing == "PROVISIONED" and requested and table.throughput \
-                and requested != table.throughput:
-            for name in ("ReadCapacityUnits", "WriteCapacityUnits"):
-                if requested.get(name, table.throughput[name]) < table.throughput[name]:
-                    table.throughput_changes.append((now, "decrease"))
-                    break
-            else:
-                table.throughput_changes.append((now, "increase"))
-        if table_class is not None and table_class != table.table_class:
-            table.table_class, table.table_class_given, table.table_class_updated = table_class, True, now
-            changed = True
-        if maximums is not None:
-            table.on_demand_throughput = maximums
-            changed = True
-        return changed
+        if not (switching or requested or maximums is not None
+                or (table_class is not None and table_class != table.table_class)):
+            return None
+
+        def apply():
+            if switching:
+                table.switches_to_on_demand = recent + [now]
+                table.last_on_demand = now
+                table.meter.switched_to_on_demand(table.throughput)
+            elif billing == "PROVISIONED" and table.billing == "PROVISIONED" and requested and table.throughput \
+                    and requested != table.throughput:
+                for name in ("ReadCapacityUnits", "WriteCapacityUnits"):
+                    if requested.get(name, table.throughput[name]) < table.throughput[name]:
+                        table.throughput_changes.append((now, "decrease"))
+                        break
+                else:
+                    table.throughput_changes.append((now, "increase"))
+            if table_class is not None and table_class != table.table_class:
+                table.table_class, table.table_class_given, table.table_class_updated = table_class, True, now
+            if maximums is not None:
+                table.on_demand_throughput = maximums
+        return apply
 
     # -- DescribeTable -------------------------------------------------------------------------
 

@@ -63,19 +63,21 @@ class GlobalOps:
 
     # -- UpdateTable hook ---------------------------------------------------------------------------
 
-    def _update_table_global(self, table, params: dict) -> bool:
+    def _update_table_global(self, table, params: dict):
         stream = params.get("StreamSpecification")
         if stream is not None and not stream.get("StreamEnabled") and self._group(table):
             raise validation_error(INVALID + "Disabling Stream is not allowed for a Global Table replica.")
         updates = params.get("ReplicaUpdates")
         if not updates:
-            return False
+            return None
         creates, deletes = self._check_replica_updates(table, updates)
-        for region in creates:
-            self._create_replica(table, region)
-        for region in deletes:
-            self.account.service("dynamodb", region=region).delete_table({"TableName": table.name})
-        return True
+
+        def apply():
+            for region in creates:
+                self._create_replica(table, region)
+            for region in deletes:
+                self.account.service("dynamodb", region=region).delete_table({"TableName": table.name})
+        return apply
 
     def _check_replica_updates(self, table, updates: list) -> tuple[list[str], list[str]]:
         """Every update is checked before any is applied, so a bad one changes nothing."""

@@ -66,8 +66,9 @@ class IndexOps:
             if described:
                 out[field] = described
 
-    def _update_table_indexes(self, table, params: dict) -> bool:
-        """Validate every GSI update first, then apply them; billing switches carry GSI capacity along."""
+    def _update_table_indexes(self, table, params: dict):
+        """Validate every GSI update; the change is returned, to be applied once every part of the
+        UpdateTable request has been validated. Billing switches carry GSI capacity along."""
         updates = params.get("GlobalSecondaryIndexUpdates")
         billing = params.get("BillingMode") or table.billing
         gsis = {n: i for n, i in table.indexes.items() if i.kind == GSI}
@@ -75,9 +76,11 @@ class IndexOps:
             if billing == "PROVISIONED" and table.billing != "PROVISIONED" and gsis:
                 raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(gsis)}")
             if billing != table.billing:
-                for index in gsis.values():
-                    index.throughput = None
-            return False
+                def drop_capacity():
+                    for index in gsis.values():
+                        index.throughput = None
+                return drop_capacity
+            return None
         names, creates, deletes, throughputs = set(), [], [], {}
         definitions = {d["AttributeName"]: dict(d) for d in table.definitions}
         for given in params.get("AttributeDefinitions") or []:
@@ -120,28 +123,29 @@ class IndexOps:
             lacking = set(gsis) - set(deletes) - set(throughputs)
             if lacking:
                 raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(lacking)}")
-        # -- effects ---------------------------------------------------------------------------------
-        if billing != table.billing and billing == "PAY_PER_REQUEST":
-            for index in gsis.values():
-                index.throughput = None
-        for name, throughput in throughputs.items():
-            table.indexes[name].throughput = throughput
-        for name in deletes:
-            index = table.indexes.pop(name)
-            table.listeners.remove(index.on_change)
-        for spec in creates:
-            for key in spec["key_schema"]:
-                if all(d["AttributeName"] != key["AttributeName"] for d in table.definitions):
-                    table.definitions.append(dict(definitions[key["AttributeName"]]))
-            index = Index(table, spec)
-            # The entries are copied at once (later writes keep them current through the listener),
-            # but the index reads as backfilling until the assumed delay has passed.
-            index.fill(table)
-            index.status = "CREATING"
-            self._add_index(table, index)
-            self.account.clock.call_at(self.account.clock.now() + indexes.GSI_BACKFILL_SECONDS,
-                                       lambda index=index: setattr(index, "status", "ACTIVE"))
-        return True
+
+        def apply():
+            if billing != table.billing and billing == "PAY_PER_REQUEST":
+                for index in gsis.values():
+                    index.throughput = None
+            for name, throughput in throughputs.items():
+                table.indexes[name].throughput = throughput
+            for name in deletes:
+                index = table.indexes.pop(name)
+                table.listeners.remove(index.on_change)
+            for spec in creates:
+                for key in spec["key_schema"]:
+                    if all(d["AttributeName"] != key["AttributeName"] for d in table.definitions):
+                        table.definitions.append(dict(definitions[key["AttributeName"]]))
+                index = Index(table, spec)
+                # The entries are copied at once (later writes keep them current through the listener),
+                # but the index reads as backfilling until the assumed delay has passed.
+                index.fill(table)
+                index.status = "CREATING"
+                self._add_index(table, index)
+                self.account.clock.call_at(self.account.clock.now() + indexes.GSI_BACKFILL_SECONDS,
+                                           lambda index=index: setattr(index, "status", "ACTIVE"))
+        return apply
 
     # -- writes: validation and index write units --------------------------------------------------
 

@@ -75,12 +75,13 @@ class StreamOps:
             raise validation_error(_PREFIX + "Table is being created with a stream disabled, "
                                    "UpdateViewType should not be specified")
 
-    def _update_table_stream(self, table: Table, params: dict) -> bool:
+    def _update_table_stream(self, table: Table, params: dict):
         """Enabling makes a new stream (a view type cannot change in place: disable, then enable);
-        disabling closes the stream, whose records stay readable for 24 hours."""
+        disabling closes the stream, whose records stay readable for 24 hours. The change is
+        returned, to be applied once the whole UpdateTable request has been validated."""
         spec = params.get("StreamSpecification")
         if spec is None:
-            return False
+            return None
         if params.get("ProvisionedThroughput") is not None or params.get("BillingMode") == "PROVISIONED":
             # DynamoDB takes a stream change together with a switch to on-demand, not with
             # provisioned capacity: those must be separate UpdateTable calls.
@@ -91,14 +92,12 @@ class StreamOps:
                 raise validation_error(_PREFIX + "If stream is being enabled then UpdateViewType is required")
             if table.stream_arn:
                 raise validation_error(f"Table already has an enabled stream: TableName: {table.name}")
-            self._start_stream(table, view_type)
-            return True
+            return lambda: self._start_stream(table, view_type)
         if view_type is not None:
             raise validation_error(_PREFIX + "If stream is being disabled, then UpdateViewType must not be specified")
         if not table.stream_arn:
             raise validation_error(f"Table has no stream to disable: TableName: {table.name}")
-        self._stop_stream(table)
-        return True
+        return lambda: self._stop_stream(table)
 
     def _stop_stream(self, table: Table) -> None:
         stream = self.stream_store.streams.get(table.stream_arn)

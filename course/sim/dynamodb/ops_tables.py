@@ -80,34 +80,38 @@ class TableOps:
     @operation("UpdateTable")
     def update_table(self, params: dict) -> dict:
         """Billing mode and provisioned throughput here; each feature's ``_update_table_<x>`` hook
-        takes its own parameters and says whether it changed anything. Changes take effect at once."""
+        validates its own parameters and returns the change it would make (or None). Nothing is
+        changed until every part of the request has been validated, so a request DynamoDB refuses
+        leaves the table as it was. Changes then take effect at once."""
         self.refuse_unmodeled(params)
         table = self.table(params["TableName"])
-        changed = False
-        for hook in self._hooks["_update_table_"]:
-            changed = hook(table, params) or changed
+        changes = [change for hook in self._hooks["_update_table_"] if (change := hook(table, params))]
         if params.get("BillingMode") is None and params.get("ProvisionedThroughput") is None:
-            if not changed:
+            if not changes:
                 raise validation_error("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                                        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
                                        "required")
-            return {"TableDescription": self.describe(table)}
-        billing = params.get("BillingMode") or table.billing
-        requested = params.get("ProvisionedThroughput")
-        if billing == "PROVISIONED" and requested is None:
-            requested = table.throughput
-        if billing == table.billing and requested is not None and requested == table.throughput:
-            current = table.throughput
-            raise validation_error(
-                "The provisioned throughput for the table will not change. The requested value equals the current "
-                f"value. Current ReadCapacityUnits provisioned for the table: {current['ReadCapacityUnits']}. "
-                f"Requested ReadCapacityUnits: {requested['ReadCapacityUnits']}. Current WriteCapacityUnits "
-                f"provisioned for the table: {current['WriteCapacityUnits']}. Requested WriteCapacityUnits: "
-                f"{requested['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for current "
-                "limits and how to request higher limits.")
-        billing, throughput = check_billing(billing, requested)
+            billing, throughput = table.billing, table.throughput
+        else:
+            billing = params.get("BillingMode") or table.billing
+            requested = params.get("ProvisionedThroughput")
+            if billing == "PROVISIONED" and requested is None:
+                requested = table.throughput
+            if billing == table.billing and requested is not None and requested == table.throughput:
+                current = table.throughput
+                raise validation_error(
+                    "The provisioned throughput for the table will not change. The requested value equals the "
+                    f"current value. Current ReadCapacityUnits provisioned for the table: "
+                    f"{current['ReadCapacityUnits']}. Requested ReadCapacityUnits: {requested['ReadCapacityUnits']}. "
+                    f"Current WriteCapacityUnits provisioned for the table: {current['WriteCapacityUnits']}. "
+                    f"Requested WriteCapacityUnits: {requested['WriteCapacityUnits']}. Refer to the Amazon DynamoDB "
+                    "Developer Guide for current limits and how to request higher limits.")
+            billing, throughput = check_billing(billing, requested)
+        # Features see the table as it was (the capacity meter needs the old throughput), then the
+        # table takes its new billing mode and throughput.
+        for change in changes:
+            change()
         if billing != table.billing:
             table.billing_changed = self.account.clock.datetime()
         table.billing, table.throughput = billing, throughput
         return {"TableDescription": self.describe(table)}
-

@@ -451,3 +451,21 @@ def test_the_call_log_holds_capacity_and_latency_of_each_request(acct, ddb):
     with pytest.raises(ClientError):
         ddb.get_item(TableName="nope", Key=key("user", 0))
     assert acct.calls[-1]["error"] == "ResourceNotFoundException" and "latency_ms" not in acct.calls[-1]
+
+
+def test_an_update_table_refused_in_one_part_changes_nothing(ddb):
+    """Each feature validates before any applies: an index asked for together with a stream change
+    DynamoDB refuses is not made."""
+    ddb.update_table(TableName="events", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    gsi = {"Create": {"IndexName": "by-kind", "KeySchema": [{"AttributeName": "kind", "KeyType": "HASH"}],
+                      "Projection": {"ProjectionType": "ALL"}}}
+    with pytest.raises(ClientError) as caught:
+        ddb.update_table(TableName="events", AttributeDefinitions=[{"AttributeName": "kind", "AttributeType": "S"}],
+                         GlobalSecondaryIndexUpdates=[gsi],
+                         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    assert code(caught) == "ValidationException" and "already has an enabled stream" in message(caught)
+    assert "GlobalSecondaryIndexes" not in ddb.describe_table(TableName="events")["Table"]
+    ddb.update_table(TableName="events", AttributeDefinitions=[{"AttributeName": "kind", "AttributeType": "S"}],
+                     GlobalSecondaryIndexUpdates=[gsi])
+    assert [i["IndexName"] for i in ddb.describe_table(TableName="events")["Table"]["GlobalSecondaryIndexes"]] == [
+        "by-kind"]
