@@ -10,9 +10,12 @@ The families live in ``ops_*.py``. They meet at three seams, so a feature is add
 editing the others:
 - every item change goes through ``Table.write`` (listeners: streams, indexes, caches, replicas);
 - every request's capacity goes through ``DynamoDBService._charge`` (``Table.meter`` throttles);
-- CreateTable and UpdateTable call each family's ``_create_table_<x>(table, params)`` and
-  ``_update_table_<x>(table, params) -> bool`` hooks, and a family lists the request parameters
-  it handles in ``HANDLES``; any other parameter in ``NOT_MODELED`` is refused loudly.
+- CreateTable calls each family's ``_create_table_<x>(table, params)`` hook; UpdateTable calls each
+  ``_update_table_<x>(table, params)``, which validates and returns the change it would make (a
+  callable) or None, and applies the changes only once every part of the request is valid;
+  DescribeTable and DeleteTable call ``_describe_<x>(table, out)`` and ``_delete_table_<x>(table)``.
+  A family lists the request parameters it handles in ``HANDLES``; any other parameter in
+  ``NOT_MODELED`` is refused loudly.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import copy
 
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions import Expressions
+from course.sim.dynamodb.interleave import Interleaving
 from course.sim.dynamodb.items import validate_value, validation_error
 from course.sim.dynamodb.latency import dynamodb_ms
 from course.sim.dynamodb.ops_backups import BackupOps
@@ -59,7 +63,7 @@ def _not_modeled(what: str) -> AwsError:
     return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
 
-class DynamoDBService(IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
+class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
                       KinesisDestinationOps, ItemOps, ReadOps, TableOps, Service):
     name = "dynamodb"
 
@@ -76,8 +80,8 @@ class DynamoDBService(IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, Stre
     def call(self, operation_name: str, params: dict) -> dict:
         """Every answered request is logged with the time it takes (``latency.py``: assumptions
         inside DynamoDB's documented single-digit milliseconds), so checks can compare it with DAX."""
+        entry = self.account.current_call  # before the call: a competing writer may log its own
         out = super().call(operation_name, params)
-        entry = self.account.current_call
         if entry is not None and entry.get("service") == "dynamodb" and entry.get("operation") == operation_name:
             entry.setdefault("latency_ms", dynamodb_ms(operation_name))
         return out

@@ -41,7 +41,6 @@ import json
 
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.indexes import GSI
-from course.sim.dynamodb.interleave import Interleaving
 from course.sim.dynamodb.items import INVALID, item_size, validate_item, validation_error
 from course.sim.dynamodb.ops_items import Write
 from course.sim.errors import AwsError
@@ -78,7 +77,7 @@ def _reason(error: AwsError) -> dict:
     return reason
 
 
-class TransactOps(Interleaving):
+class TransactOps:
     HANDLES: tuple[str, ...] = ()
 
     # -- TransactWriteItems ----------------------------------------------------------------------
