@@ -150,6 +150,7 @@ class Pools:
             environment=dict(cfg.get("Environment", {}).get("Variables") or {}),
             region=account.region,
             account_id=account.account_id,
+            clock=account.clock.now,
         )
         try:
             from course.sim.awslambda.runtime import FunctionSpec

@@ -72,6 +72,8 @@ class FunctionSpec:
     environment: dict[str, str] = field(default_factory=dict)
     region: str = "us-east-1"
     account_id: str = "123456789012"
+    #: The account's simulated clock (seconds since the epoch); the handler's wall clock follows it.
+    clock: Callable[[], float] | None = None
 
 
 @dataclass
@@ -166,7 +168,8 @@ class Environment:
                 "handler": spec.handler, "code_dir": str(Path(spec.code_dir).resolve()),
                 "memory_mb": spec.memory_mb, "timeout_s": spec.timeout_s, "ephemeral_mb": spec.ephemeral_mb,
                 "tmp": self._tmp, "log_group": f"/aws/lambda/{spec.function_name}", "log_stream": self._log_stream,
-                "ensure_ascii": spec.runtime != "python3.12", "package_root": str(_PACKAGE_ROOT)}
+                "ensure_ascii": spec.runtime != "python3.12", "package_root": str(_PACKAGE_ROOT),
+                "now": spec.clock() if spec.clock else None}
 
     def _child_env(self) -> dict[str, str]:
         """Only what Lambda itself sets (plus what the interpreter needs); nothing leaks from the app."""
@@ -281,7 +284,8 @@ class _Invocation:
             return self._ended(end.reason, handler_started)
 
     def _invoke_message(self) -> dict:
-        return {"t": "invoke", "id": self.request_id, "event": self.event}
+        clock = self.env.spec.clock
+        return {"t": "invoke", "id": self.request_id, "event": self.event, "now": clock() if clock else None}
 
     def _check_memory(self) -> None:
         if self.env._sample_kb()[0] > self.spec.memory_mb * 1024:

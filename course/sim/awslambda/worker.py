@@ -370,9 +370,82 @@ def out_of_memory(channel):
     signal.raise_signal(signal.SIGKILL)
 
 
+# ---------------------------------------------------------------- simulated time
+
+_clock = {"offset": 0.0}
+
+
+def set_simulated_now(now):
+    """The parent sends the account's simulated time with the config and each invoke; from then
+    on the wall clock the handler reads runs from there (real time passes during the handler, as
+    it would on Lambda)."""
+    if now is not None:
+        _clock["offset"] = float(now) - _real_time()
+
+
+_real_time = time.time
+
+
+def follow_simulated_clock():
+    """``time.time()``, ``datetime.now()`` and friends read the account's simulated clock, so a
+    handler that computes a TTL or an expiry as it would on AWS (``int(time.time()) + 3600``)
+    agrees with the simulator's TTL sweeper. Monotonic and performance counters stay real: they
+    measure durations, not dates. The ``datetime`` class is swapped for a subclass whose
+    instance check accepts every ``datetime``, so libraries that test ``isinstance`` still work."""
+    import datetime as _dt
+
+    real_time_ns, real_gmtime, real_localtime = time.time_ns, time.gmtime, time.localtime
+
+    def sim_time():
+        return _real_time() + _clock["offset"]
+
+    time.time = sim_time
+    time.time_ns = lambda: real_time_ns() + int(_clock["offset"] * 1_000_000_000)
+    time.gmtime = lambda secs=None: real_gmtime(sim_time() if secs is None else secs)
+    time.localtime = lambda secs=None: real_localtime(sim_time() if secs is None else secs)
+    real_strftime = time.strftime
+    time.strftime = lambda fmt, t=None: real_strftime(fmt, real_localtime(sim_time()) if t is None else t)
+    real_datetime, real_date = _dt.datetime, _dt.date
+
+    class _Kind(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, real_datetime)
+
+        def __subclasscheck__(cls, other):
+            return issubclass(other, real_datetime)
+
+    class datetime(real_datetime, metaclass=_Kind):  # noqa: N801 - stands in for datetime.datetime
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime.fromtimestamp(sim_time(), tz)
+
+        @classmethod
+        def utcnow(cls):
+            return real_datetime.fromtimestamp(sim_time(), _dt.timezone.utc).replace(tzinfo=None)
+
+        @classmethod
+        def today(cls):
+            return real_datetime.fromtimestamp(sim_time())
+
+    class _DateKind(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, real_date)
+
+        def __subclasscheck__(cls, other):
+            return issubclass(other, real_date)
+
+    class date(real_date, metaclass=_DateKind):  # noqa: N801 - stands in for datetime.date
+        @classmethod
+        def today(cls):
+            return real_date.fromtimestamp(sim_time())
+
+    _dt.datetime, _dt.date = datetime, date
+
+
 # ---------------------------------------------------------------- main loop
 
 def invoke(channel, config, handler, message):
+    set_simulated_now(message.get("now"))
     request_id = _state["request_id"] = message["id"]
     started = _perf()
     context = LambdaContext(config, request_id, time.monotonic() + float(config["timeout_s"]))
@@ -414,6 +487,9 @@ def main(argv):
             pass
     if resource is not None:
         apply_limits(int(config["memory_mb"]), int(config["ephemeral_mb"]))
+    if config.get("now") is not None:
+        set_simulated_now(config["now"])
+        follow_simulated_clock()
     code_dir = config["code_dir"]
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:0] = [code_dir, *extra]

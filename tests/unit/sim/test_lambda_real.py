@@ -78,3 +78,39 @@ def test_template_folder_code_and_a_measured_load_run(acct, tmp_path):
     report = run_load(acct, name, rate_per_s=10, duration_s=5)
     assert report.init_source == "measured" and report.handler_ms > 0 and report.init_ms > 0
     assert report.served == 50
+
+
+CLOCK = """
+import time
+from datetime import date, datetime, timezone
+
+LOADED = time.time()
+
+def handler(event, context):
+    now = datetime.now(timezone.utc)
+    return {"loaded": LOADED, "time": time.time(), "ns": time.time_ns() // 10**9, "now": now.timestamp(),
+            "utcnow": datetime.utcnow().replace(tzinfo=timezone.utc).timestamp(),
+            "today": date.today().isoformat(), "gmtime_year": time.gmtime().tm_year,
+            "strftime": time.strftime("%Y-%m-%d"), "is_datetime": isinstance(now, datetime),
+            "made": isinstance(datetime(2020, 1, 1), datetime)}
+"""
+
+
+def test_handlers_read_the_simulated_clock(acct):
+    """A handler computing an expiry with time.time() agrees with the simulator's clock (TTL, say)."""
+    client = acct.client("lambda")
+    client.create_function(FunctionName="clock", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                           Code={"ZipFile": CLOCK})
+    start = acct.clock.now()
+    first = json.loads(client.invoke(FunctionName="clock")["Payload"].read())
+    for field in ("loaded", "time", "ns", "now", "utcnow"):
+        assert start <= first[field] < start + 30, field
+    assert first["today"] == first["strftime"] == "2026-01-01" and first["gmtime_year"] == 2026
+    assert first["is_datetime"] and first["made"]
+    acct.clock.advance(300)
+    warm = json.loads(client.invoke(FunctionName="clock")["Payload"].read())
+    assert warm["loaded"] == first["loaded"]  # the same environment: init ran once, its clock moved on
+    assert start + 300 <= warm["time"] < start + 330
+    acct.clock.advance(86_400 * 3)
+    later = json.loads(client.invoke(FunctionName="clock")["Payload"].read())
+    assert start + 86_400 * 3 + 300 <= later["time"] < start + 86_400 * 3 + 330 and later["today"] == "2026-01-04"
