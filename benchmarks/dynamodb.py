@@ -4,6 +4,7 @@ For PutItem, GetItem and Query this prints operations per second (median of seve
 - the simulator through a real boto3 client (``Account().client("dynamodb")``);
 - moto's DynamoDB (``mock_aws``) through a boto3 client, in the same process and run;
 - the simulator's in-process API (``account.call("dynamodb", ...)``), with no botocore at all;
+- botocore alone: a bridged client whose answer is an empty response (the floor of the first line);
 and the ratio simulator/moto for the boto3 path. botocore's own work (validating and serialising
 the request, parsing the response) is paid on both boto3 paths.
 
@@ -88,6 +89,21 @@ def _boto_caller(client):
     return lambda op, params: methods[op](**params)
 
 
+def _empty_client():
+    """A bridged client answered with an empty response: what botocore and the bridge cost on
+    their own, the part of every simulated call that no change to the model can remove."""
+    from botocore.config import Config
+
+    from course.sim import bridge
+
+    client = bridge.botocore_session().create_client(
+        "dynamodb", region_name="us-east-1", aws_access_key_id="SIMULATED", aws_secret_access_key="SIMULATED",
+        endpoint_url="https://dynamodb.us-east-1.simulated.invalid",
+        config=Config(retries={"total_max_attempts": 1}, parameter_validation=True))
+    bridge.install(client, lambda operation, params: {})
+    return client
+
+
 def backends(stack: ExitStack) -> dict:
     """name -> workloads, each backend with its own table of the same schema."""
     account = stack.enter_context(Account())
@@ -99,7 +115,8 @@ def backends(stack: ExitStack) -> dict:
             account.clock.advance(1)
 
     out = {"sim boto3": workloads(_boto_caller(sim_client), tick),
-           "sim direct": workloads(lambda op, params: account.call("dynamodb", op, params), tick)}
+           "sim direct": workloads(lambda op, params: account.call("dynamodb", op, params), tick),
+           "boto3 alone": workloads(_boto_caller(_empty_client()), tick)}
     try:
         import boto3
         from moto import mock_aws
@@ -133,12 +150,15 @@ def main() -> None:
     median = {key: statistics.median(values) for key, values in rates.items()}
     moto = "moto boto3" in sides
     print(f"{args.ops} operations a run, median of {args.runs} runs, operations per second")
-    print(f"{'operation':<10} {'sim boto3':>11} {'moto boto3':>11} {'sim/moto':>9} {'sim direct':>11}")
+    print(f"{'operation':<10} {'sim boto3':>11} {'moto boto3':>11} {'sim/moto':>9} {'sim direct':>11} "
+          f"{'boto3 alone':>12}")
     for op, _ in sides["sim boto3"]:
         sim = median["sim boto3", op]
         other = f"{median['moto boto3', op]:11,.0f}" if moto else f"{'-':>11}"
         ratio = f"{sim / median['moto boto3', op]:8.1f}x" if moto else f"{'-':>9}"
-        print(f"{op:<10} {sim:11,.0f} {other} {ratio} {median['sim direct', op]:11,.0f}")
+        print(f"{op:<10} {sim:11,.0f} {other} {ratio} {median['sim direct', op]:11,.0f} "
+              f"{median['boto3 alone', op]:12,.0f}")
+    print("boto3 alone: the same calls answered with an empty response, i.e. botocore's own share of a call")
 
 
 if __name__ == "__main__":
