@@ -23,6 +23,7 @@ class Clock:
         self._timers: list[tuple[float, int, Callable[[], None]]] = []
         self._order = itertools.count()
         self._running = False
+        self._target = self._now
 
     def now(self) -> float:
         """Seconds since the epoch, simulated."""
@@ -56,19 +57,21 @@ class Clock:
 
     def _move(self, target: float) -> int:
         # A timer's callback that itself moves the clock (a function invoked by a poller, say)
-        # only moves time; the outer loop runs whatever fell due, late but in order.
+        # only moves time and stretches the outer move; the outer loop runs whatever fell due,
+        # late but in order.
         if self._running:
             self._now = max(self._now, target)
+            self._target = max(self._target, target)
             return 0
-        self._running = True
+        self._running, self._target = True, target
         ran = 0
         try:
-            while self._timers and self._timers[0][0] <= target:
+            while self._timers and self._timers[0][0] <= self._target:
                 when, _, callback = heapq.heappop(self._timers)
                 self._now = max(self._now, when)
                 callback()
                 ran += 1
-            self._now = max(self._now, target)
+            self._now = max(self._now, self._target)
         finally:
             self._running = False
         return ran
