@@ -108,8 +108,10 @@ class Account:
         return self
 
     def reset(self) -> None:
-        """Forget every resource (the clock keeps running)."""
+        """Forget every resource (the clock keeps running; the background work of the forgotten
+        resources, such as TTL sweeps and stream pollers, is cancelled with them)."""
         self.close()
+        self.clock.cancel_timers()
         self._services.clear()
         self._regional.clear()
         self.stacks.clear()

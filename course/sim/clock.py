@@ -37,6 +37,10 @@ class Clock:
         on the next move of the clock). A callback may schedule further timers."""
         heapq.heappush(self._timers, (float(when), next(self._order), callback))
 
+    def cancel_timers(self) -> None:
+        """Drop every scheduled timer (an account forgetting its resources)."""
+        self._timers.clear()
+
     def next_timer(self) -> float | None:
         return self._timers[0][0] if self._timers else None
 

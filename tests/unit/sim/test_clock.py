@@ -45,3 +45,18 @@ def test_a_timer_that_moves_the_clock_itself_does_not_rerun_timers_inside():
     clock.call_at(3, lambda: seen.append(("second", clock.now())))
     clock.advance(2)
     assert seen == ["first", ("second", 6)] and clock.now() == 6
+
+
+def test_an_account_reset_cancels_the_background_work_of_what_it_forgets():
+    from course.sim import Account
+
+    with Account() as acct:
+        ddb = acct.client("dynamodb")
+        ddb.create_table(TableName="sessions", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        ddb.update_time_to_live(TableName="sessions", TimeToLiveSpecification={"Enabled": True, "AttributeName": "x"})
+        ddb.put_item(TableName="sessions", Item={"id": {"S": "a"}, "x": {"N": str(int(acct.clock.now()) + 10)}})
+        assert acct.clock.next_timer() is not None
+        acct.reset()
+        assert acct.clock.next_timer() is None and acct.clock.advance(86_400)
