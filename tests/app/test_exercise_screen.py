@@ -73,3 +73,13 @@ async def test_an_outside_edit_is_noticed(app, private_home):
         screen._notice_outside_edits()
         await pilot.pause()
         assert screen.query_one("#editor-0").text == "# edited elsewhere\n"
+
+
+async def test_a_module_page_shows_every_exercise_of_its_module(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.open_module("dynamodb")
+        await pilot.pause()
+        listed = app.screen.query_one("#exercises")
+        ids = [item.id.removeprefix("exercise-") for item in listed.children]
+        assert ids == [e.id for e in app.exercises_for("dynamodb")] and len(ids) == 5
+        assert listed.size.height == len(ids)  # every line visible, none cut to one
