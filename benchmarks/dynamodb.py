@@ -27,17 +27,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course.sim import Account  # noqa: E402
+from course.sim import Account
 
 TABLE = "bench"
 OPS_PER_SECOND = 500
-SCHEMA = dict(
-    TableName=TABLE,
-    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                          {"AttributeName": "sk", "AttributeType": "N"}],
-    BillingMode="PAY_PER_REQUEST",
-)
+SCHEMA = {
+    "TableName": TABLE,
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                             {"AttributeName": "sk", "AttributeType": "N"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 PARTITIONS = 50
 
 
@@ -53,10 +53,10 @@ def key(n: int) -> dict:
 
 
 def query(n: int) -> dict:
-    return dict(TableName=TABLE, KeyConditionExpression="pk = :p AND sk BETWEEN :lo AND :hi",
-                FilterExpression="attribute_exists(#n)", ExpressionAttributeNames={"#n": "name"},
-                ExpressionAttributeValues={":p": {"S": f"user#{n % PARTITIONS}"}, ":lo": {"N": "0"},
-                                           ":hi": {"N": str(10 ** 9)}}, Limit=10)
+    return {"TableName": TABLE, "KeyConditionExpression": "pk = :p AND sk BETWEEN :lo AND :hi",
+            "FilterExpression": "attribute_exists(#n)", "ExpressionAttributeNames": {"#n": "name"},
+            "ExpressionAttributeValues": {":p": {"S": f"user#{n % PARTITIONS}"}, ":lo": {"N": "0"},
+                                          ":hi": {"N": str(10 ** 9)}}, "Limit": 10}
 
 
 def workloads(call, tick):

@@ -6,18 +6,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 #: A table keyed by a string partition key and a number sort key.
-PK_SK = dict(
-    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                          {"AttributeName": "sk", "AttributeType": "N"}],
-    BillingMode="PAY_PER_REQUEST",
-)
+PK_SK = {
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                             {"AttributeName": "sk", "AttributeType": "N"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 #: A table keyed by a string partition key alone.
-PK_ONLY = dict(
-    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-    BillingMode="PAY_PER_REQUEST",
-)
+PK_ONLY = {
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 
 
 def refused(call, *args, **kwargs) -> tuple[str, str]:
