@@ -135,3 +135,16 @@ def test_query_an_unknown_partition_returns_nothing(events):
     result = events.query(TableName="events", KeyConditionExpression="pk = :p",
                           ExpressionAttributeValues={":p": {"S": "nobody"}})
     assert result["Items"] == [] and result["Count"] == 0 and "LastEvaluatedKey" not in result
+
+
+def test_non_key_condition_on_a_table_without_sort_key(ddb):
+    """A table with a partition key only: the second condition can name no key at all."""
+    message = invalid(ddb.query, TableName="items", KeyConditionExpression="pk = :p AND note = :n",
+                      ExpressionAttributeValues={":p": {"S": "p"}, ":n": {"S": "x"}})
+    assert message == "Query condition missed key schema element: pk"
+
+
+def test_partition_key_alone_on_a_hash_only_table(ddb):
+    ddb.put_item(TableName="items", Item={"pk": {"S": "p"}})
+    result = ddb.query(TableName="items", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+    assert result["Items"] == [{"pk": {"S": "p"}}]

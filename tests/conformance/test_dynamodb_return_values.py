@@ -87,3 +87,16 @@ def test_update_all_old_of_a_new_item_returns_nothing(ddb):
 
 def test_update_refuses_an_unknown_mode(put):
     invalid(upd, put, "EVERYTHING")
+
+
+def test_delete_item_all_old_of_a_missing_item_returns_nothing(ddb):
+    assert "Attributes" not in ddb.delete_item(TableName="items", Key=KEY, ReturnValues="ALL_OLD")
+
+
+def test_condition_failure_returns_no_item_unless_asked(put):
+    try:
+        put.put_item(TableName="items", Item=KEY, ConditionExpression="attribute_not_exists(pk)")
+    except put.exceptions.ConditionalCheckFailedException as error:
+        assert "Item" not in error.response
+    else:
+        raise AssertionError("the condition should have failed")

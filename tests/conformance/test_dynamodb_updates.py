@@ -268,3 +268,24 @@ def test_list_index_on_a_non_list_is_refused(put):
 def test_map_key_on_a_list_is_refused(put):
     message = invalid(update, put, "SET l.x = :v", {":v": S("x")})
     assert message == "The document path provided in the update expression is invalid for update"
+
+
+def test_delete_from_a_missing_set_changes_nothing(put):
+    assert "nothere" not in update(put, "DELETE nothere :v", {":v": {"SS": ["a"]}})
+
+
+def test_list_append_to_a_missing_list_with_if_not_exists(put):
+    """The documented idiom for appending to a list that may not exist yet."""
+    values = {":empty": {"L": []}, ":new": {"L": [S("x")]}}
+    assert update(put, "SET fresh = list_append(if_not_exists(fresh, :empty), :new)", values)["fresh"] == \
+        {"L": [S("x")]}
+
+
+def test_list_append_to_a_missing_list_is_refused(put):
+    message = invalid(update, put, "SET fresh = list_append(fresh, :new)", {":new": {"L": [S("x")]}})
+    assert message == "The provided expression refers to an attribute that does not exist in the item"
+
+
+def test_update_expression_values_must_be_used(put):
+    message = invalid(update, put, "SET s = :a", {":a": S("x"), ":b": S("y")})
+    assert message == "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b}"

@@ -456,7 +456,8 @@ def _key_condition(tree, key_schema) -> ev.KeyCondition:
         name = subject.elements[0]
         if name not in (hash_key, range_key):
             named = {p.elements[0] for p in subjects if isinstance(p, Path)}
-            raise invalid(f"Query condition missed key schema element: {hash_key if hash_key not in named else range_key}")
+            missed = range_key if hash_key in named and range_key is not None else hash_key
+            raise invalid(f"Query condition missed key schema element: {missed}")
         if name in found:
             raise invalid("KeyConditionExpressions must only contain one condition per key")
         found[name] = (op, [o.av for o in operands])
