@@ -24,9 +24,7 @@ Sources:
 
 from __future__ import annotations
 
-import bisect
 import copy
-import hashlib
 import re
 
 from course.sim.dynamodb import capacity
@@ -34,9 +32,9 @@ from course.sim.dynamodb.items import (
     INVALID,
     item_size,
     key_order,
-    validate_value,
     validation_error,
 )
+from course.sim.dynamodb.keyspace import KeySpace
 from course.sim.errors import AwsError
 
 GSI, LSI = "GSI", "LSI"
@@ -50,7 +48,6 @@ ITEM_COLLECTION_LIMIT_BYTES = 10 * 1024 ** 3
 #: assumption: AWS publishes no figure (it depends on the table's size and the index's write capacity).
 GSI_BACKFILL_SECONDS = 60
 _INDEX_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
-MSG_KEY_MISMATCH = "The provided key element does not match the schema"
 
 
 def _problem(message: str) -> AwsError:
@@ -171,10 +168,11 @@ def check_index_throughput(spec: dict, billing: str) -> dict | None:
 
 # -- the index ---------------------------------------------------------------------------------------
 
-class Index:
+class Index(KeySpace):
     """One GSI or LSI of a table: its definition and its projected entries in index order."""
 
     def __init__(self, table, spec: dict):
+        super().__init__()
         self.kind, self.name = spec["kind"], spec["name"]
         self.key_schema = [dict(k) for k in spec["key_schema"]]
         self.projection = dict(spec["projection"])
@@ -189,11 +187,8 @@ class Index:
         #: Every attribute an entry's position depends on: the index key, then the table key.
         self.keys = self.index_keys + [k for k in self.table_keys if k[0] not in index_names]
         self._key_names = [n for n, _ in self.keys]
-        #: Storage key ``(index hash, [index sort], *table key)`` → projected entry.
-        self.items: dict[tuple, dict] = {}
+        # ``items``: storage key ``(index hash, [index sort], *table key)`` → projected entry.
         self._by_table: dict[tuple, tuple] = {}
-        self._partitions: dict[object, list[tuple]] = {}
-        self._scan_cache: list[tuple] | None = None
         #: ACTIVE, or CREATING while a GSI added by UpdateTable backfills (it cannot be read then).
         self.status = "ACTIVE"
 
@@ -261,19 +256,12 @@ class Index:
         table_where = table.storage_key(old if old is not None else new)
         where = self._by_table.pop(table_where, None)
         if where is not None:
-            del self.items[where]
-            rests = self._partitions[where[0]]
-            del rests[bisect.bisect_left(rests, where[1:])]
-            if not rests:
-                del self._partitions[where[0]]
-            self._scan_cache = None
+            self._remove(where)
         if new is not None and self.covers(new):
             entry = self.project(new)
             where = self.storage_key(entry)
-            self.items[where] = entry
+            self._store(where, entry)
             self._by_table[table_where] = where
-            bisect.insort(self._partitions.setdefault(where[0], []), where[1:])
-            self._scan_cache = None
 
     def fill(self, table) -> None:
         """Backfill from the table's items (a GSI added by UpdateTable)."""
@@ -286,39 +274,11 @@ class Index:
         sort = (key_order(item[self.range_key]),) if self.range_key else ()
         return (key_order(item[self.hash_key]), *sort, *(key_order(item[n]) for n, _ in self.table_keys))
 
-    def check_key(self, key: dict, *, label: str = MSG_KEY_MISMATCH) -> dict:
-        """An index's ``ExclusiveStartKey`` names the index key and the table key."""
-        if not isinstance(key, dict) or set(key) != set(self._key_names):
-            raise validation_error(label)
-        stored = {}
-        for name, kind in self.keys:
-            value = validate_value(key[name])
-            if next(iter(value)) != kind:
-                raise validation_error(label)
-            stored[name] = value
-        return stored
-
     def key_of(self, item: dict) -> dict:
         return {name: item[name] for name in self._key_names}
 
     def table_where(self, where: tuple) -> tuple:
         return where[len(where) - len(self.table_keys):]
-
-    def _partition_hash(self, storage_key: tuple) -> bytes:
-        return hashlib.md5(repr(storage_key[0]).encode()).digest()
-
-    def segment_of(self, storage_key: tuple, total: int) -> int:
-        return int.from_bytes(self._partition_hash(storage_key)[:8], "big") % total
-
-    def scan_order(self) -> list[tuple]:
-        if self._scan_cache is None:
-            self._scan_cache = sorted(self.items, key=lambda k: (self._partition_hash(k), k[1:]))
-        return self._scan_cache
-
-    def partition(self, partition_value: dict, forward: bool = True) -> list[tuple]:
-        wanted = key_order(partition_value)
-        keys = [(wanted, *rest) for rest in self._partitions.get(wanted, ())]
-        return keys if forward else keys[::-1]
 
     # -- description ------------------------------------------------------------------------------
 

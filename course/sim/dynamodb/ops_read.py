@@ -7,7 +7,8 @@ import copy
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions import Expressions
 from course.sim.dynamodb.items import INVALID, copy_item, item_size, key_order, validation_error
-from course.sim.dynamodb.tables import MSG_KEY_MISMATCH, Table
+from course.sim.dynamodb.keyspace import MSG_KEY_MISMATCH
+from course.sim.dynamodb.tables import Table
 from course.sim.service import operation
 
 #: Query and Scan stop once they have read this much data ("Query operations", Developer Guide).

@@ -16,18 +16,15 @@ Sources:
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import uuid
 from datetime import datetime
 from typing import Callable
 
-from course.sim.dynamodb.items import (
-    INVALID, item_size, key_order, validate_key_type, validate_key_value, validate_value, validation_error,
-)
+from course.sim.dynamodb.items import INVALID, item_size, key_order, validate_key_type, validation_error
+from course.sim.dynamodb.keyspace import KeySpace
 
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
-MSG_KEY_MISMATCH = "The provided key element does not match the schema"
 
 
 def _problem(message: str):
@@ -93,11 +90,12 @@ def check_billing(billing: str, throughput: dict | None) -> tuple[str, dict | No
     return billing, None
 
 
-class Table:
+class Table(KeySpace):
     """A table's definition and items. Items are stored by storage key (a tuple of key orders)."""
 
     def __init__(self, name: str, arn: str, key_schema: list[dict], definitions: list[dict], billing: str,
                  throughput: dict | None, created: datetime):
+        super().__init__()
         self.name, self.arn = name, arn
         self.key_schema, self.definitions = key_schema, definitions
         self.billing, self.throughput = billing, throughput
@@ -109,11 +107,8 @@ class Table:
         self.keys = [(k["AttributeName"], types[k["AttributeName"]]) for k in key_schema]
         self.hash_key = self.keys[0][0]
         self.range_key = self.keys[1][0] if len(self.keys) == 2 else None
-        #: Storage key → item. Every change goes through ``write`` so listeners see it.
-        self.items: dict[tuple, dict] = {}
-        #: Partition key order → the sort parts of its storage keys, kept sorted (Query reads one).
-        self._partitions: dict[object, list[tuple]] = {}
-        self._scan_cache: list[tuple] | None = None
+        # ``items`` (storage key → item) comes from KeySpace; every change goes through ``write``
+        # so listeners see it.
         #: ``listener(table, old, new, service_delete)`` after every item change, in change order:
         #: streams, secondary indexes, caches, replicas and the point-in-time log hang off this.
         self.listeners: list[Callable[["Table", dict | None, dict | None, bool], None]] = []
@@ -145,20 +140,6 @@ class Table:
         """Where an item lives: its key values in comparable form (numbers by value, not spelling)."""
         return tuple(key_order(item[name]) for name, _ in self.keys)
 
-    def check_key(self, key: dict, *, label: str = MSG_KEY_MISMATCH) -> dict:
-        """A ``Key`` parameter must hold exactly the key attributes, each of the declared type."""
-        if not isinstance(key, dict) or set(key) != {name for name, _ in self.keys}:
-            raise validation_error(label)
-        stored = {}
-        for name, kind in self.keys:
-            value = validate_value(key[name])
-            if next(iter(value)) != kind:
-                raise validation_error(label)
-            if not value[kind]:  # an empty S or B can never be a key, so it names no item
-                validate_key_value(name, value, kind)
-            stored[name] = value
-        return stored
-
     def key_of(self, item: dict) -> dict:
         return {name: item[name] for name, _ in self.keys}
 
@@ -167,45 +148,16 @@ class Table:
     def write(self, where: tuple, new: dict | None, *, service_delete: bool = False) -> dict | None:
         """Store ``new`` at ``where`` (or delete it when ``new`` is None); returns the old item.
         ``service_delete`` marks deletions DynamoDB makes itself (TTL), which streams record apart."""
-        old = self.items.get(where)
         if new is None:
+            old = self._remove(where)
             if old is None:
                 return None
-            del self.items[where]
-            sorts = self._partitions[where[0]]
-            del sorts[bisect.bisect_left(sorts, where[1:])]
-            if not sorts:
-                del self._partitions[where[0]]
-            self._scan_cache = None
         else:
-            self.items[where] = new
-            if old is None:
-                bisect.insort(self._partitions.setdefault(where[0], []), where[1:])
-                self._scan_cache = None
+            old = self.items.get(where)
+            self._store(where, new)
         for listener in self.listeners:
             listener(self, old, new, service_delete)
         return old
-
-    # -- ordering -----------------------------------------------------------------------------
-
-    def _partition_hash(self, storage_key: tuple) -> bytes:
-        """Scan order across partitions: a stable hash, standing in for DynamoDB's internal one."""
-        return hashlib.md5(repr(storage_key[0]).encode()).digest()
-
-    def segment_of(self, storage_key: tuple, total: int) -> int:
-        """Parallel-scan segment: whole partitions go to one segment, as in DynamoDB."""
-        return int.from_bytes(self._partition_hash(storage_key)[:8], "big") % total
-
-    def scan_order(self) -> list[tuple]:
-        if self._scan_cache is None:
-            self._scan_cache = sorted(self.items, key=lambda k: (self._partition_hash(k), k[1:]))
-        return self._scan_cache
-
-    def partition(self, partition_value: dict, forward: bool = True) -> list[tuple]:
-        """Storage keys of one partition in sort-key order (reversed for ScanIndexForward=false)."""
-        wanted = key_order(partition_value)
-        keys = [(wanted, *sort) for sort in self._partitions.get(wanted, ())]
-        return keys if forward else keys[::-1]
 
     # -- description --------------------------------------------------------------------------
 
