@@ -386,6 +386,23 @@ def set_simulated_now(now):
 _real_time = time.time
 
 
+def _stand_in(real, **methods):
+    """A subclass of ``real`` with other class methods, whose instance and subclass checks still
+    accept every ``real`` object (a ``datetime`` made before the swap, or by a C library)."""
+
+    class Kind(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, real)
+
+        def __subclasscheck__(cls, other):
+            return issubclass(other, real)
+
+    namespace = {name: classmethod(fn) for name, fn in methods.items()}
+    # Named like the original, so pickle and repr find it where the original was.
+    namespace.update(__module__=real.__module__, __qualname__=real.__qualname__)
+    return Kind(real.__name__, (real,), namespace)
+
+
 def follow_simulated_clock():
     """``time.time()``, ``datetime.now()`` and friends read the account's simulated clock, so a
     handler that computes a TTL or an expiry as it would on AWS (``int(time.time()) + 3600``)
@@ -407,38 +424,20 @@ def follow_simulated_clock():
     time.strftime = lambda fmt, t=None: real_strftime(fmt, real_localtime(sim_time()) if t is None else t)
     real_datetime, real_date = _dt.datetime, _dt.date
 
-    class _Kind(type):
-        def __instancecheck__(cls, obj):
-            return isinstance(obj, real_datetime)
+    def now(cls, tz=None):
+        return real_datetime.fromtimestamp(sim_time(), tz)
 
-        def __subclasscheck__(cls, other):
-            return issubclass(other, real_datetime)
+    def utcnow(cls):
+        return real_datetime.fromtimestamp(sim_time(), _dt.timezone.utc).replace(tzinfo=None)
 
-    class datetime(real_datetime, metaclass=_Kind):  # noqa: N801 - stands in for datetime.datetime
-        @classmethod
-        def now(cls, tz=None):
-            return real_datetime.fromtimestamp(sim_time(), tz)
+    def today(cls):
+        return real_datetime.fromtimestamp(sim_time())
 
-        @classmethod
-        def utcnow(cls):
-            return real_datetime.fromtimestamp(sim_time(), _dt.timezone.utc).replace(tzinfo=None)
+    def date_today(cls):
+        return real_date.fromtimestamp(sim_time())
 
-        @classmethod
-        def today(cls):
-            return real_datetime.fromtimestamp(sim_time())
-
-    class _DateKind(type):
-        def __instancecheck__(cls, obj):
-            return isinstance(obj, real_date)
-
-        def __subclasscheck__(cls, other):
-            return issubclass(other, real_date)
-
-    class date(real_date, metaclass=_DateKind):  # noqa: N801 - stands in for datetime.date
-        @classmethod
-        def today(cls):
-            return real_date.fromtimestamp(sim_time())
-
+    datetime = _stand_in(real_datetime, now=now, utcnow=utcnow, today=today)
+    date = _stand_in(real_date, today=date_today)
     _dt.datetime, _dt.date = datetime, date
 
 

@@ -81,6 +81,7 @@ def test_template_folder_code_and_a_measured_load_run(acct, tmp_path):
 
 
 CLOCK = """
+import pickle
 import time
 from datetime import date, datetime, timezone
 
@@ -92,7 +93,8 @@ def handler(event, context):
             "utcnow": datetime.utcnow().replace(tzinfo=timezone.utc).timestamp(),
             "today": date.today().isoformat(), "gmtime_year": time.gmtime().tm_year,
             "strftime": time.strftime("%Y-%m-%d"), "is_datetime": isinstance(now, datetime),
-            "made": isinstance(datetime(2020, 1, 1), datetime)}
+            "made": isinstance(datetime(2020, 1, 1), datetime),
+            "pickled": pickle.loads(pickle.dumps(datetime(2020, 1, 2))).day}
 """
 
 
@@ -106,7 +108,7 @@ def test_handlers_read_the_simulated_clock(acct):
     for field in ("loaded", "time", "ns", "now", "utcnow"):
         assert start <= first[field] < start + 30, field
     assert first["today"] == first["strftime"] == "2026-01-01" and first["gmtime_year"] == 2026
-    assert first["is_datetime"] and first["made"]
+    assert first["is_datetime"] and first["made"] and first["pickled"] == 2
     acct.clock.advance(300)
     warm = json.loads(client.invoke(FunctionName="clock")["Payload"].read())
     assert warm["loaded"] == first["loaded"]  # the same environment: init ran once, its clock moved on
