@@ -414,7 +414,11 @@ class KeyCondition:
         self.partition_key, self.partition_value = partition_key, partition_value
         self.sort_key, self.sort_op, self.sort_values = sort_key, sort_op, sort_values
         # A Query tests every item of a partition against the same bounds: order them once.
-        self._bounds = [order_key(v) for v in sort_values]
+        # Key values are S, N or B; UTF-8 byte order is code point order, so strings compare as str.
+        keys = [order_key(v) for v in sort_values]
+        same = bool(keys) and all(k is not None for k in keys) and len({k[0] for k in keys}) == 1
+        self._kind = keys[0][0] if same else None
+        self._bounds = [k[1] for k in keys] if same else []
 
     def matches_sort(self, sort_value: dict | None) -> bool:
         op = self.sort_op
@@ -424,14 +428,23 @@ class KeyCondition:
             return False
         if op == "begins_with":
             return Function("begins_with", [Value(sort_value), Value(self.sort_values[0])]).evaluate({})
-        if op == "=":
-            return equal(sort_value, self.sort_values[0])
-        key, bounds = order_key(sort_value), self._bounds
-        if key is None or any(b is None or b[0] != key[0] for b in bounds):
+        for kind, raw in sort_value.items():
+            break
+        if kind != self._kind:
             return False
-        if op == "BETWEEN":
-            return bounds[0] <= key <= bounds[1]
-        return {"<": key < bounds[0], "<=": key <= bounds[0], ">": key > bounds[0], ">=": key >= bounds[0]}[op]
+        value = Decimal(raw) if kind == "N" else raw if kind == "S" else bytes(raw)
+        bounds = self._bounds
+        if op == "=":
+            return value == bounds[0]
+        if op == "<":
+            return value < bounds[0]
+        if op == "<=":
+            return value <= bounds[0]
+        if op == ">":
+            return value > bounds[0]
+        if op == ">=":
+            return value >= bounds[0]
+        return bounds[0] <= value <= bounds[1]  # BETWEEN
 
     def evaluate(self, item: dict) -> bool:
         if not equal(item.get(self.partition_key), self.partition_value):
