@@ -9,7 +9,6 @@ import textwrap
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim.account import Account
 from course.sim.dax import latency
 from course.sim.dax.client import connect
 from course.sim.dax.models import CLUSTER_CREATE_SECONDS, CLUSTER_DELETE_SECONDS
@@ -19,12 +18,6 @@ ROLE = "arn:aws:iam::123456789012:role/dax"
 
 def code(err: pytest.ExceptionInfo) -> str:
     return err.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

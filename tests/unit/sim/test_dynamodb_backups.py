@@ -7,18 +7,11 @@ from datetime import datetime, timezone
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
-from course.sim import Account
 from course.sim.dynamodb.backups import BACKUP_CREATION_SECONDS
 from course.sim.dynamodb.history import RESTORE_LAG_SECONDS
 
 KEYS = dict(KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim.account import Account
 from course.sim.errors import AwsError
 
 
@@ -23,12 +22,6 @@ class Meter:
             raise AwsError("ProvisionedThroughputExceededException",
                            "The level of configured provisioned throughput for the table was exceeded.", 400)
         self.admitted.append((pk, read, write))
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

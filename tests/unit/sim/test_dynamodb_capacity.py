@@ -32,12 +32,6 @@ def puts(ddb, count: int, key=lambda i: f"k{i}", size: int = 10, table: str = "T
     return ok, errors
 
 
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
-
-
 # -- provisioned ----------------------------------------------------------------------------------
 
 def test_a_provisioned_table_serves_its_wcu_a_second_then_throttles(acct):

@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim import Account
 from course.sim.dynamodb.replication import REPLICATION_DELAY_SECONDS
 from course.sim.errors import TemplateError
 
 KEYS = dict(KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim import Account
 from course.sim.dynamodb.imports import IonReader, ion_value, read_ion
 from course.sim.dynamodb.transfers import EXPORT_SECONDS
 
@@ -19,12 +18,6 @@ ITEM = {"pk": {"S": "book-103"}, "Authors": {"SS": ["Author1", "Author2"]}, "Pri
         "Ratio": {"N": "1.5"}, "InPublication": {"BOOL": False}, "Cover": {"B": b"\x00\x01"},
         "Tags": {"L": [{"S": "a"}, {"N": "2"}, {"NULL": True}]}, "Dims": {"M": {"w x h": {"S": "8.5 x 11"}}},
         "Scores": {"NS": ["1", "2.5"]}, "Blobs": {"BS": [b"x"]}}
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
-from course.sim import Account
 from course.sim.dynamodb import indexes
 
 KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
@@ -29,12 +28,6 @@ def gsi(name, hash_key, range_key=None, projection="ALL", non_key=None, throughp
 
 def lsi(name, range_key, projection="ALL", non_key=None, hash_key="pk"):
     return gsi(name, hash_key, range_key, projection, non_key)
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

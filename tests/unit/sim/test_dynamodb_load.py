@@ -22,12 +22,6 @@ def make(acct, wcu=None, rcu=5, range_key=False, **extra):
                                          **billing, **extra)
 
 
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
-
-
 def test_a_hot_key_throttles_and_sharding_the_same_traffic_does_not(acct):
     make(acct)
     hot = run_table_load(acct, "Events", duration_s=10, rate_per_s=3000, key_distribution="hot", hot_fraction=0.5)

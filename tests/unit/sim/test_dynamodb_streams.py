@@ -7,7 +7,6 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim import Account
 
 HASH = {
     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -15,12 +14,6 @@ HASH = {
     "BillingMode": "PAY_PER_REQUEST",
 }
 HOUR = 3600
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim import Account
 
 HASH_RANGE = dict(
     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
     BillingMode="PAY_PER_REQUEST",
 )
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

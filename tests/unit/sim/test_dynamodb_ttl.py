@@ -19,12 +19,6 @@ YEAR = 365 * 24 * HOUR
 
 
 @pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
-
-
-@pytest.fixture
 def ddb(acct):
     client = acct.client("dynamodb")
     client.create_table(TableName="sessions", **HASH)

@@ -8,13 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim.account import Account
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

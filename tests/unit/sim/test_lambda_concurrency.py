@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from course.sim.errors import AwsError
-from tests.unit.sim.test_lambda_support import acct, client, error_of, fake, make  # noqa: F401
+from tests.unit.sim.test_lambda_support import client, error_of, fake, make  # noqa: F401
 
 BELOW_MINIMUM = ("Specified ReservedConcurrentExecutions for function decreases account's "
                  "UnreservedConcurrentExecution below its minimum value of [100].")

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from course.sim.awslambda import config
 from course.sim.errors import AwsError
-from tests.unit.sim.test_lambda_support import ARN, ROLE, acct, client, error_of, make  # noqa: F401
+from tests.unit.sim.test_lambda_support import ARN, ROLE, client, error_of, make  # noqa: F401
 
 
 def refused(client, **overrides) -> tuple[str, str, int]:

@@ -8,7 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.unit.sim.test_lambda_support import acct, client, error_of, fake, make  # noqa: F401
+from tests.unit.sim.test_lambda_support import client, error_of, fake, make  # noqa: F401
 
 FAILED_QUEUE = "arn:aws:sqs:us-east-1:123456789012:failed"
 

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.unit.sim.test_lambda_support import ARN, ROLE, acct, client, error_of, fake, make  # noqa: F401
+from tests.unit.sim.test_lambda_support import ARN, ROLE, client, error_of, fake, make  # noqa: F401
 
 
 def fails(call, **params) -> tuple[str, str, int]:

@@ -8,9 +8,7 @@ import io
 import json
 import zipfile
 
-import pytest
 
-from course.sim import Account
 from course.sim.awslambda.scaling import run_load
 from tests.unit.sim.test_lambda_support import ROLE, needs_runtime
 
@@ -26,12 +24,6 @@ def handler(event, context):
     names = [f["FunctionName"] for f in boto3.client("lambda").list_functions()["Functions"]]
     return {"calls": calls, "functions": names, "version": context.function_version}
 """
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 def test_inline_code_runs_cold_then_warm_and_calls_boto3(acct):

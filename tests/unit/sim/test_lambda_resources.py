@@ -11,7 +11,7 @@ import pytest
 from course.sim.awslambda import resources
 from course.sim.errors import AwsError, TemplateError
 from course.sim.template import PhysicalResource
-from tests.unit.sim.test_lambda_support import ARN, ROLE, acct, client, fake, make  # noqa: F401
+from tests.unit.sim.test_lambda_support import ARN, ROLE, client, fake, make  # noqa: F401
 
 SAM = """Transform: AWS::Serverless-2016-10-31
 Resources:

@@ -13,7 +13,7 @@ import pytest
 
 from course.sim.awslambda import pricing
 from course.sim.awslambda.scaling import run_load
-from tests.unit.sim.test_lambda_support import acct, client, fake, make  # noqa: F401
+from tests.unit.sim.test_lambda_support import client, fake, make  # noqa: F401
 
 RESERVED = "ReservedFunctionConcurrentInvocationLimitExceeded"
 ACCOUNT = "ConcurrentInvocationLimitExceeded"

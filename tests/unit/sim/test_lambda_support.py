@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from course.sim import Account
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -82,12 +81,6 @@ class FakeFactory:
         env = FakeEnvironment(spec, rpc, self)
         self.made.append(env)
         return env
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture

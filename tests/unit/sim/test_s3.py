@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim import Account
 from course.sim.errors import TemplateError
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 @pytest.fixture
