@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from course.sim import Account
 from tests.unit.sim.test_lambda_support import needs_runtime
 
 pytestmark = needs_runtime
@@ -87,12 +84,6 @@ Resources:
         Variables:
           TABLE: !Ref Scores
 """
-
-
-@pytest.fixture
-def acct():
-    with Account() as account:
-        yield account
 
 
 def test_resource_and_client_in_a_handler_share_the_account(acct, tmp_path):
