@@ -250,8 +250,9 @@ class BackupOps(TransferOps):
     def _restore(self, create: dict, items: dict):
         self.create_table(create)
         table = self.tables[create["TableName"]]
-        for where, item in items.items():
-            table.write(where, copy.deepcopy(item))
+        with self.indexes_built_with_table():
+            for where, item in items.items():
+                table.write(where, copy.deepcopy(item))
         return table
 
     # -- table hooks -----------------------------------------------------------------------------------

@@ -141,8 +141,9 @@ class GlobalOps:
         params["StreamSpecification"] = dict(table.stream)
         other.create_table(params)
         replica = other.tables[table.name]
-        for where, item in table.items.items():
-            replica.write(where, copy.deepcopy(item))
+        with other.indexes_built_with_table():
+            for where, item in table.items.items():
+                replica.write(where, copy.deepcopy(item))
         source_region = next(r for r, s in group.members.items() if s is self)
         group.join(region, other, replica, stamps=group.stamps[source_region])
 

@@ -291,32 +291,33 @@ class TransferOps:
         record["TableId"] = table.table_id
         types = {d["AttributeName"]: d["AttributeType"] for d in creation.get("AttributeDefinitions") or []}
         prefix = source.get("S3KeyPrefix") or ""
-        for key in s3.keys(source["S3Bucket"], prefix):
-            raw = s3.bucket(source["S3Bucket"]).objects[key].body
-            try:
-                text = decompress(raw).decode("utf-8")
-            except (OSError, EOFError, UnicodeDecodeError, ValueError) as error:
-                record["errors"].append({"file": f"s3://{source['S3Bucket']}/{key}", "line": 0,
-                                         "reason": f"cannot read the object as {compression}: {error}"})
-                continue
-            record["ProcessedSizeBytes"] += len(text.encode())
-            if fmt == "CSV":
-                lines = read_csv(text, delimiter, options.get("HeaderList"), types)
-            else:
-                lines = (read_json_lines if fmt == "DYNAMODB_JSON" else read_ion)(text)
-            for line, item, reason in lines:
-                record["ProcessedItemCount"] += 1
-                if item is not None:
-                    try:
-                        item = validate_item(item, table.keys)
-                    except AwsError as error:
-                        item, reason = None, error.message
-                if item is None:
-                    record["errors"].append({"file": f"s3://{source['S3Bucket']}/{key}", "line": line,
-                                             "reason": reason})
+        with self.indexes_built_with_table():  # built before the new table is ACTIVE
+            for key in s3.keys(source["S3Bucket"], prefix):
+                raw = s3.bucket(source["S3Bucket"]).objects[key].body
+                try:
+                    text = decompress(raw).decode("utf-8")
+                except (OSError, EOFError, UnicodeDecodeError, ValueError) as error:
+                    record["errors"].append({"file": f"s3://{source['S3Bucket']}/{key}", "line": 0,
+                                             "reason": f"cannot read the object as {compression}: {error}"})
                     continue
-                # Duplicate keys: the later line silently replaces the earlier one, as DynamoDB does.
-                table.write(table.storage_key(item), item)
+                record["ProcessedSizeBytes"] += len(text.encode())
+                if fmt == "CSV":
+                    lines = read_csv(text, delimiter, options.get("HeaderList"), types)
+                else:
+                    lines = (read_json_lines if fmt == "DYNAMODB_JSON" else read_ion)(text)
+                for line, item, reason in lines:
+                    record["ProcessedItemCount"] += 1
+                    if item is not None:
+                        try:
+                            item = validate_item(item, table.keys)
+                        except AwsError as error:
+                            item, reason = None, error.message
+                    if item is None:
+                        record["errors"].append({"file": f"s3://{source['S3Bucket']}/{key}", "line": line,
+                                                 "reason": reason})
+                        continue
+                    # Duplicate keys: the later line silently replaces the earlier one, as DynamoDB does.
+                    table.write(table.storage_key(item), item)
         record.update(ImportStatus="COMPLETED", EndTime=now, ErrorCount=len(record["errors"]),
                       ImportedItemCount=len(table.items))
         return {"ImportTableDescription": self._import_out(record)}

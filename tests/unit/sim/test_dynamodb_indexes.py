@@ -32,6 +32,8 @@ def lsi(name, range_key, projection="ALL", non_key=None, hash_key="pk"):
 
 @pytest.fixture
 def ddb(acct):
+    # These tests check what an index holds; how late a GSI sees a write is tested on its own below.
+    acct.service("dynamodb").gsi_propagation_seconds = 0
     return acct.client("dynamodb")
 
 
@@ -499,6 +501,7 @@ def test_template_tables_with_indexes_deploy(acct, tmp_path):
     assert table["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["WriteCapacityUnits"] == 2
     assert table["LocalSecondaryIndexes"][0]["IndexName"] == "by-placed"
     ddb.put_item(TableName=name, Item=order("c1", "o1", "OPEN", 4))
+    acct.clock.advance(1)  # a GSI sees a write a moment later
     page = ddb.query(TableName=name, IndexName="by-status", KeyConditionExpression="#s = :s",
                      ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "OPEN"}})
     assert ids(page) == ["o1"]
@@ -517,3 +520,44 @@ def test_an_empty_list_of_index_updates_changes_nothing(ddb):
     create(ddb)
     code, msg = refused(ddb.update_table, TableName="orders", GlobalSecondaryIndexUpdates=[])
     assert code == "ValidationException" and msg.startswith("At least one of ProvisionedThroughput")
+
+
+def test_a_gsi_sees_a_write_a_moment_later_and_an_lsi_at_once(acct):
+    """GSIs are updated asynchronously ("within a fraction of a second"): a Query on a GSI at the
+    moment of a write misses it; an LSI, updated with the table, does not."""
+    client = acct.client("dynamodb")
+    create(client)
+    client.put_item(TableName="orders", Item=order("c1", "o1", "OPEN", 5))
+    assert ids(open_orders(client)) == []
+    by_placed = dict(TableName="orders", IndexName="by-placed", KeyConditionExpression="pk = :p",
+                     ExpressionAttributeValues={":p": {"S": "c1"}})
+    assert ids(client.query(**by_placed)) == ["o1"]
+    client.update_item(TableName="orders", Key={"pk": {"S": "c1"}, "sk": {"S": "o1"}},
+                       UpdateExpression="SET #s = :s", ExpressionAttributeNames={"#s": "status"},
+                       ExpressionAttributeValues={":s": {"S": "SHIPPED"}})
+    acct.clock.advance(indexes_delay(acct))
+    assert ids(open_orders(client)) == []  # the put and then the update reached the GSI, in order
+    client.update_item(TableName="orders", Key={"pk": {"S": "c1"}, "sk": {"S": "o1"}},
+                       UpdateExpression="SET #s = :s", ExpressionAttributeNames={"#s": "status"},
+                       ExpressionAttributeValues={":s": {"S": "OPEN"}})
+    acct.clock.advance(indexes_delay(acct) / 2)
+    assert ids(open_orders(client)) == []
+    acct.clock.advance(indexes_delay(acct) / 2)
+    assert ids(open_orders(client)) == ["o1"]
+
+
+def indexes_delay(acct):
+    return acct.service("dynamodb").gsi_propagation_seconds
+
+
+def test_a_restored_table_has_its_gsis_built(acct):
+    client = acct.client("dynamodb")
+    create(client)
+    client.put_item(TableName="orders", Item=order("c1", "o1", "OPEN", 5))
+    acct.clock.advance(1)
+    backup = client.create_backup(TableName="orders", BackupName="before")["BackupDetails"]["BackupArn"]
+    acct.clock.advance(60)
+    client.restore_table_from_backup(TargetTableName="restored", BackupArn=backup)
+    found = client.query(TableName="restored", IndexName="by-status", KeyConditionExpression="#s = :s",
+                         ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "OPEN"}})
+    assert ids(found) == ["o1"]
