@@ -5,8 +5,10 @@ For PutItem, GetItem and Query this prints operations per second (median of seve
 - moto's DynamoDB (``mock_aws``) through a boto3 client, in the same process and run;
 - the simulator's in-process API (``account.call("dynamodb", ...)``), with no botocore at all;
 - botocore alone: a bridged client whose answer is an empty response (the floor of the first line);
-and the ratio simulator/moto for the boto3 path. botocore's own work (validating and serialising
-the request, parsing the response) is paid on both boto3 paths.
+and the ratio simulator/moto for the boto3 path. botocore validates the parameters on both boto3
+paths; a bridged client skips what only a request that is sent needs (endpoint rules, the
+serialised body, the User-Agent header), while moto's path serialises, sends through its mock and
+parses the response.
 
 The simulated clock is advanced one second every ``OPS_PER_SECOND`` operations so the run stays
 inside a partition's documented throughput (3,000 RCU / 1,000 WCU a second, facts.md section 8)

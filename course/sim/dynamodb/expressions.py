@@ -398,7 +398,8 @@ class Expressions:
         return result
 
     def check_unused(self) -> None:
-        check_unused(self.names, self.values, self.used_names, self.used_values)
+        if self.names or self.values:
+            check_unused(self.names, self.values, self.used_names, self.used_values)
 
 
 class Condition:

@@ -269,6 +269,11 @@ def validate_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -
     ``key_schema`` is ``[(name, type), ...]`` with the partition key first.
     Returns the item in stored form.
     """
+    return validate_sized_item(item, key_schema)[0]
+
+
+def validate_sized_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -> tuple[dict, int]:
+    """``validate_item`` and the item's size, which the 400 KB check has just computed."""
     if not isinstance(item, dict):
         raise validation_error(MSG_EMPTY_VALUE)
     stored = {name: validate_value(value) for name, value in item.items()}
@@ -276,8 +281,7 @@ def validate_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -
         if name not in stored:
             raise validation_error(INVALID + f"Missing the key {name} in the item")
         _check_key_value(name, stored[name], attribute_type, position == 1)
-    check_item_size(stored)
-    return stored
+    return stored, check_item_size(stored)
 
 
 # --- size --------------------------------------------------------------------------------------

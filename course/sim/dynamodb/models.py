@@ -108,6 +108,8 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
         compared, and comparisons see canonical numbers."""
         values = params.get("ExpressionAttributeValues")
         names = params.get("ExpressionAttributeNames")
+        if values is None and names is None:
+            return Expressions(None, {})
         if values is not None and not values:
             raise validation_error("ExpressionAttributeValues must not be empty")
         if names is not None and not names:
@@ -133,8 +135,10 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
         if entry is not None and entry.get("service") == "dynamodb":
             entry["read_units"] = entry.get("read_units", 0) + read
             entry["write_units"] = entry.get("write_units", 0) + write
-        consumed = capacity.Consumption(table.name).add(read, write).response(params.get("ReturnConsumedCapacity"))
-        return {"ConsumedCapacity": consumed} if consumed else {}
+        mode = params.get("ReturnConsumedCapacity")
+        if mode is None or mode == "NONE":
+            return {}
+        return {"ConsumedCapacity": capacity.Consumption(table.name).add(read, write).response(mode)}
 
     @staticmethod
     def _return_values(params: dict, allowed) -> str:

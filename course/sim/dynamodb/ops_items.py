@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions_eval import Projection
-from course.sim.dynamodb.items import INVALID, copy_item, item_size, validate_item, validation_error
+from course.sim.dynamodb.items import (
+    INVALID, copy_item, item_size, validate_item, validate_sized_item, validation_error,
+)
 from course.sim.dynamodb.tables import Table
 from course.sim.service import operation
 
@@ -34,7 +36,7 @@ class ItemOps:
     # -- planning, shared with batch writes and transactions ------------------------------------
 
     def plan_put(self, table: Table, params: dict, *, conditions: bool = True) -> Write:
-        item = validate_item(params["Item"], table.keys)
+        item, size = validate_sized_item(params["Item"], table.keys)
         exprs = self._expressions(params)
         text = params.get("ConditionExpression") if conditions else None
         condition = exprs.condition(text) if text is not None else None  # "" is refused as empty
@@ -43,7 +45,7 @@ class ItemOps:
         old = table.items.get(where)
         if condition is not None and not condition.evaluate(old or {}):
             raise self._condition_failed(params, old)
-        units = capacity.put_write(item_size(item), old and item_size(old))
+        units = capacity.put_write(size, old and item_size(old))
         return Write(table, where, table.key_of(item), old, item, units)
 
     def plan_delete(self, table: Table, params: dict, *, conditions: bool = True) -> Write:
