@@ -135,8 +135,6 @@ def test_indexes_mode_reports_the_table_part(ddb):
     assert consumed(response)["Table"] == {"CapacityUnits": 1.0, "WriteCapacityUnits": 1.0}
 
 
-@pytest.mark.xfail(strict=True, reason="ops_items.py raises ConditionalCheckFailedException before _charge, so a "
-                                       "failed conditional write consumes nothing")
 def test_failed_conditional_write_still_consumes_write_units(ddb, acct):
     """WorkingWithItems.html, "Conditional writes": a condition that evaluates to false still
     consumes write capacity, sized on the existing item (at least one unit)."""
@@ -144,3 +142,10 @@ def test_failed_conditional_write_still_consumes_write_units(ddb, acct):
     with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
         ddb.put_item(TableName="items", Item=item_of("a", 100), ConditionExpression="attribute_not_exists(pk)")
     assert acct.calls[-1]["operation"] == "PutItem" and acct.calls[-1].get("write_units") == 3.0
+
+
+def test_failed_condition_on_a_missing_item_consumes_one_unit(ddb, acct):
+    """WorkingWithItems.html, "Conditional writes": at least one write unit, even with no item."""
+    with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+        ddb.delete_item(TableName="items", Key={"pk": {"S": "nobody"}}, ConditionExpression="attribute_exists(pk)")
+    assert acct.calls[-1]["operation"] == "DeleteItem" and acct.calls[-1].get("write_units") == 1.0

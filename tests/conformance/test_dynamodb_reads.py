@@ -242,7 +242,11 @@ def test_scan_of_an_empty_table(ddb):
     assert result["Items"] == [] and result["Count"] == 0 and result["ScannedCount"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="ops_read.py treats an empty FilterExpression as absent")
 def test_empty_filter_expression_is_refused(ddb):
     message = invalid(ddb.scan, TableName="events", FilterExpression="")
     assert message == "Invalid FilterExpression: The expression can not be empty;"
+
+
+def test_empty_projection_expression_on_a_read_is_refused(ddb):
+    message = invalid(ddb.scan, TableName="events", ProjectionExpression="")
+    assert message == "Invalid ProjectionExpression: The expression can not be empty;"

@@ -25,7 +25,7 @@ import copy
 from course.sim.dynamodb import capacity
 from course.sim.dynamodb.expressions import Expressions
 from course.sim.dynamodb.interleave import Interleaving
-from course.sim.dynamodb.items import validate_value, validation_error
+from course.sim.dynamodb.items import item_size, validate_value, validation_error
 from course.sim.dynamodb.latency import dynamodb_ms
 from course.sim.dynamodb.ops_backups import BackupOps
 from course.sim.dynamodb.ops_batch import BatchOps
@@ -153,4 +153,6 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
         extra = {}
         if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None:
             extra["Item"] = copy.deepcopy(old)
-        return AwsError("ConditionalCheckFailedException", MSG_CONDITION_FAILED, 400, extra)
+        error = AwsError("ConditionalCheckFailedException", MSG_CONDITION_FAILED, 400, extra)
+        error.existing_size = item_size(old) if old is not None else None  # what the failed write costs
+        return error

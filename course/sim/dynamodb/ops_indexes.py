@@ -270,8 +270,8 @@ class IndexOps:
             raise validation_error(INVALID + f"Select type ALL_ATTRIBUTES is not supported for global secondary "
                                    f"index {index.name} because its projection type is not ALL")
         filter_ = exprs.condition(params["FilterExpression"], "FilterExpression") \
-            if params.get("FilterExpression") else None
-        projection = exprs.projection(projection_text) if projection_text else None
+            if params.get("FilterExpression") is not None else None
+        projection = exprs.projection(projection_text) if projection_text is not None else None
         exprs.check_unused()
         fetch_filter = index.kind == LSI and filter_ is not None and not index.projects(_top_names(filter_))
         fetch_result = index.kind == LSI and (select == "ALL_ATTRIBUTES" or (

@@ -16,6 +16,7 @@ from course.sim.dynamodb.items import (
     INVALID, copy_item, item_size, validate_item, validate_sized_item, validation_error,
 )
 from course.sim.dynamodb.tables import Table
+from course.sim.errors import AwsError
 from course.sim.service import operation
 
 
@@ -86,6 +87,19 @@ class ItemOps:
     def apply(self, write: Write) -> None:
         write.table.write(write.where, write.new)
 
+    def _plan_single(self, plan, table: Table, params: dict) -> Write:
+        """A single-item write whose condition fails still consumes write capacity, sized on the
+        existing item and at least one unit ("Conditional writes", WorkingWithItems.html); a
+        transaction's failed condition cancels it instead, so only these operations charge it."""
+        try:
+            return plan(table, params)
+        except AwsError as error:
+            if error.code == "ConditionalCheckFailedException":
+                key = table.check_key({name: params["Item"][name] for name, _ in table.keys}) \
+                    if "Item" in params else table.check_key(params["Key"])
+                self._charge(table, {}, write=capacity.failed_condition_write(error.existing_size), key=key)
+            raise
+
     # -- operations ------------------------------------------------------------------------------
 
     @operation("PutItem")
@@ -93,7 +107,7 @@ class ItemOps:
         self.refuse_unmodeled(params)
         table = self.table(params["TableName"])
         mode = self._return_values(params, ("NONE", "ALL_OLD"))
-        write = self.plan_put(table, params)
+        write = self._plan_single(self.plan_put, table, params)
         out = self._charge(table, params, write=write.units, key=write.key)
         self.apply(write)
         if mode == "ALL_OLD" and write.old is not None:
@@ -121,7 +135,7 @@ class ItemOps:
         self.refuse_unmodeled(params)
         table = self.table(params["TableName"])
         mode = self._return_values(params, ("NONE", "ALL_OLD"))
-        write = self.plan_delete(table, params)
+        write = self._plan_single(self.plan_delete, table, params)
         out = self._charge(table, params, write=write.units, key=write.key)
         self.apply(write)
         if mode == "ALL_OLD" and write.old is not None:
@@ -133,7 +147,7 @@ class ItemOps:
         self.refuse_unmodeled(params)
         table = self.table(params["TableName"])
         mode = self._return_values(params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
-        write = self.plan_update(table, params)
+        write = self._plan_single(self.plan_update, table, params)
         out = self._charge(table, params, write=write.units, key=write.key)
         self.apply(write)
         old, new, paths = write.old, write.new, write.paths

@@ -93,8 +93,8 @@ class ReadOps:
             raise validation_error(INVALID + "Select type ALL_PROJECTED_ATTRIBUTES is only valid when querying "
                                    "an index")
         filter_ = exprs.condition(params["FilterExpression"], "FilterExpression") \
-            if params.get("FilterExpression") else None
-        projection = exprs.projection(projection_text) if projection_text else None
+            if params.get("FilterExpression") is not None else None
+        projection = exprs.projection(projection_text) if projection_text is not None else None
         exprs.check_unused()
         limit = params.get("Limit")
         sizes, matched, last = [], [], None
