@@ -1,7 +1,9 @@
-"""Grading latency of each bundled Lambda exercise with its solution files, in a warm process.
+"""Grading latency of each bundled exercise with its solution files, in a warm process.
 
 "Warm app": the first grade of each exercise (which imports botocore, the simulator and
-the template loader) is not counted; the median of the following runs is.
+the template loader) is not counted; the median of the following runs is. The 300 ms target is
+the Lambda exercises'; the DynamoDB exercises that play an hour of table load or wait out TTL
+deletions are reported without one.
 Run: python benchmarks/grading.py
 """
 
@@ -28,22 +30,26 @@ def main() -> int:
     exercises, problems = load_exercises(bundled_pack_dir())
     assert not problems, problems
     ok = True
-    for exercise in (e for e in exercises if e.module == "lambda"):
+    for exercise in exercises:
+        targeted = exercise.module == "lambda"
+        runs = RUNS if targeted else 3
         with tempfile.TemporaryDirectory() as tmp:
             workspace = Path(tmp)
             copy_files(exercise, workspace, solution=True)
             assert grade(exercise, workspace).passed, f"{exercise.id}: the solution does not pass"
             times = []
-            for _ in range(RUNS):
+            for _ in range(runs):
                 start = time.perf_counter()
                 report = grade(exercise, workspace)
                 times.append((time.perf_counter() - start) * 1000)
                 assert report.passed
         median = statistics.median(times)
-        verdict = "PASS" if median <= TARGET_MS else "FAIL"
-        ok &= median <= TARGET_MS
+        verdict = "no target"
+        if targeted:
+            verdict = f"target <= {TARGET_MS} ms " + ("PASS" if median <= TARGET_MS else "FAIL")
+            ok &= median <= TARGET_MS
         print(f"{exercise.id:28} {len(exercise.checks)} checks  median {median:7.1f} ms  "
-              f"(min {min(times):.1f}, max {max(times):.1f})  target <= {TARGET_MS} ms {verdict}")
+              f"(min {min(times):.1f}, max {max(times):.1f})  {verdict}")
     return 0 if ok else 1
 
 
