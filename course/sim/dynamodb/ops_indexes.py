@@ -260,19 +260,10 @@ class IndexOps:
         """Read an index page. Limit and the 1 MB page count index entries; capacity is the index
         entries read (rounded once), charged to the index. On an LSI, asking for attributes the
         index does not hold fetches each item from the table, charged per item like a GetItem."""
-        select = params.get("Select")
-        projection_text = params.get("ProjectionExpression")
-        if select == "SPECIFIC_ATTRIBUTES" and not projection_text:
-            raise validation_error(INVALID + "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression")
-        if projection_text and select not in (None, "SPECIFIC_ATTRIBUTES"):
-            raise validation_error(INVALID + f"Select type {select} is incompatible with ProjectionExpression")
+        select, filter_, projection = self._read_options(params, exprs)
         if select == "ALL_ATTRIBUTES" and index.kind == GSI and index.projection["ProjectionType"] != "ALL":
             raise validation_error(INVALID + f"Select type ALL_ATTRIBUTES is not supported for global secondary "
                                    f"index {index.name} because its projection type is not ALL")
-        filter_ = exprs.condition(params["FilterExpression"], "FilterExpression") \
-            if params.get("FilterExpression") is not None else None
-        projection = exprs.projection(projection_text) if projection_text is not None else None
-        exprs.check_unused()
         fetch_filter = index.kind == LSI and filter_ is not None and not index.projects(_top_names(filter_))
         fetch_result = index.kind == LSI and (select == "ALL_ATTRIBUTES" or (
             projection is not None and not index.projects(_top_names(projection))))

@@ -74,6 +74,22 @@ class ReadOps:
         """What a Query or Scan reads: the table itself; the indexes family answers ``IndexName``."""
         return table
 
+    @staticmethod
+    def _read_options(params: dict, exprs: Expressions):
+        """What Select, FilterExpression and ProjectionExpression ask of a Query or Scan, checked
+        together (Select and a projection must agree); returns ``(select, filter, projection)``."""
+        select = params.get("Select")
+        projection_text = params.get("ProjectionExpression")
+        if select == "SPECIFIC_ATTRIBUTES" and not projection_text:
+            raise validation_error(INVALID + "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression")
+        if projection_text and select not in (None, "SPECIFIC_ATTRIBUTES"):
+            raise validation_error(INVALID + f"Select type {select} is incompatible with ProjectionExpression")
+        filter_ = exprs.condition(params["FilterExpression"], "FilterExpression") \
+            if params.get("FilterExpression") is not None else None
+        projection = exprs.projection(projection_text) if projection_text is not None else None
+        exprs.check_unused()
+        return select, filter_, projection
+
     def _read(self, table: Table, keys: list[tuple], params: dict, exprs: Expressions,
               partition: dict | None = None, view=None) -> dict:
         """What Query and Scan share: read in order until Limit items or 1 MB have been *read*,
@@ -83,19 +99,10 @@ class ReadOps:
         An index (``view``) is read by the indexes family: projections and capacity differ."""
         if view is not None and view is not table:
             return self._read_index(table, view, keys, params, exprs, partition)
-        select = params.get("Select")
-        projection_text = params.get("ProjectionExpression")
-        if select == "SPECIFIC_ATTRIBUTES" and not projection_text:
-            raise validation_error(INVALID + "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression")
-        if projection_text and select not in (None, "SPECIFIC_ATTRIBUTES"):
-            raise validation_error(INVALID + f"Select type {select} is incompatible with ProjectionExpression")
+        select, filter_, projection = self._read_options(params, exprs)
         if select == "ALL_PROJECTED_ATTRIBUTES":
             raise validation_error(INVALID + "Select type ALL_PROJECTED_ATTRIBUTES is only valid when querying "
                                    "an index")
-        filter_ = exprs.condition(params["FilterExpression"], "FilterExpression") \
-            if params.get("FilterExpression") is not None else None
-        projection = exprs.projection(projection_text) if projection_text is not None else None
-        exprs.check_unused()
         limit = params.get("Limit")
         sizes, matched, last = [], [], None
         for position, key in enumerate(keys):
