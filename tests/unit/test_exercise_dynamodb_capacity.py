@@ -8,26 +8,13 @@ from pathlib import Path
 import pytest
 
 from course.content.exercises import load_exercises
-from course.grading.runner import grade
-from course.grading.workspace import copy_files
-from tests.conftest import ROOT
+from tests.unit.exercise_support import bundled_exercise
+from tests.unit.exercise_support import graded as grade_files
 from tests.unit.test_grading_support import write_pack
 
 
-def exercise(exercise_id: str):
-    return next(e for e in load_exercises(ROOT)[0] if e.id == exercise_id)
-
-
 def graded(tmp_path: Path, exercise_id: str, *, solution: bool, edits=()):
-    ex = exercise(exercise_id)
-    copy_files(ex, tmp_path, solution=solution)
-    for path, old, new in edits:
-        target = tmp_path / path
-        text = target.read_text()
-        assert old in text, (path, old)
-        target.write_text(text.replace(old, new))
-    report = grade(ex, tmp_path)
-    return {c.id: c for c in report.checks}
+    return grade_files(bundled_exercise(exercise_id), tmp_path, solution=solution, edits=edits)[1]
 
 
 def messages(check) -> str:

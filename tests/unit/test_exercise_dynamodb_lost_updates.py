@@ -10,9 +10,7 @@ import textwrap
 import pytest
 
 from course.content.exercises import load_exercises
-from course.grading.runner import grade
-from course.grading.workspace import copy_files
-from tests.conftest import ROOT
+from tests.unit.exercise_support import bundled_exercise, failed, graded
 from tests.unit.test_grading_support import template, write_pack
 
 EXERCISE = "dynamodb-lost-updates"
@@ -74,20 +72,7 @@ def handler(event, context):
 
 @pytest.fixture(scope="module")
 def exercise():
-    found = {e.id: e for e in load_exercises(ROOT)[0]}
-    return found[EXERCISE]
-
-
-def graded(exercise, folder, *, solution=False, app=None):
-    copy_files(exercise, folder, solution=solution)
-    if app is not None:
-        (folder / "src" / "app.py").write_text(app)
-    report = grade(exercise, folder)
-    return report, {c.id: c for c in report.checks}
-
-
-def failed_expectations(check):
-    return [e for e in check.expectations if not e.passed]
+    return bundled_exercise(EXERCISE)
 
 
 def test_the_starter_loses_the_other_checkouts_sales(exercise, tmp_path):
@@ -95,12 +80,12 @@ def test_the_starter_loses_the_other_checkouts_sales(exercise, tmp_path):
     assert report.status == "failed"
     lost = checks["no-lost-update"]
     assert lost.status == "failed"
-    (stock,) = failed_expectations(lost)
+    (stock,) = failed(lost)
     # 20 - 2 (other checkout) - 5 (bookings) = 13; blind writes overwrote both competing sales.
     assert (stock.expected, stock.actual) == (13, 15)
     assert "holds 15: an update was lost" in stock.message
     assert checks["conditional-write"].status == "failed"
-    assert failed_expectations(checks["conditional-write"])[0].actual == 1
+    assert failed(checks["conditional-write"])[0].actual == 1
     assert checks["sold-out"].status == "failed"
 
 
@@ -110,21 +95,21 @@ def test_the_optimistic_locking_solution_passes(exercise, tmp_path):
 
 
 def test_an_atomic_conditional_update_also_passes(exercise, tmp_path):
-    report, _ = graded(exercise, tmp_path, app=ATOMIC)
+    report, _ = graded(exercise, tmp_path, files={"src/app.py": ATOMIC})
     assert report.status == "passed", report.text()
 
 
 def test_a_swallowed_conditional_failure_fails_for_the_booking_it_loses(exercise, tmp_path):
-    report, checks = graded(exercise, tmp_path, app=SWALLOWED)
+    report, checks = graded(exercise, tmp_path, files={"src/app.py": SWALLOWED})
     assert checks["conditional-write"].status == "passed"  # the condition is there ...
     lost = checks["no-lost-update"]  # ... but the refused bookings were reported as made
     assert lost.status == "failed"
-    (stock,) = failed_expectations(lost)
+    (stock,) = failed(lost)
     assert (stock.expected, stock.actual) == (13, 18)
     sold_out = checks["sold-out"]
     assert sold_out.status == "failed"
-    assert [e.query for e in failed_expectations(sold_out)] == ["steps.book.payload.booked", "steps.book.payload.error"]
-    assert "cannot have happened" in failed_expectations(sold_out)[0].message
+    assert [e.query for e in failed(sold_out)] == ["steps.book.payload.booked", "steps.book.payload.error"]
+    assert "cannot have happened" in failed(sold_out)[0].message
 
 
 # -- the interfere step in exercise.yaml ----------------------------------------------------------

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.content.exercises import load_exercises
-from course.grading.runner import grade
-from course.grading.workspace import copy_files
 from tests.conftest import ROOT
+from tests.unit.exercise_support import bundled_exercise, failed, graded
 
 EXERCISE = "dynamodb-read-latency"
 SOLUTION_APP = ROOT / "exercises" / EXERCISE / "solution" / "src" / "app.py"
@@ -62,20 +60,7 @@ def page(sku):
 
 @pytest.fixture(scope="module")
 def exercise():
-    found = {e.id: e for e in load_exercises(ROOT)[0]}
-    return found[EXERCISE]
-
-
-def graded(exercise, folder, *, solution=False, app=None):
-    copy_files(exercise, folder, solution=solution)
-    if app is not None:
-        (folder / "src" / "app.py").write_text(app)
-    report = grade(exercise, folder)
-    return report, {c.id: c for c in report.checks}
-
-
-def failed(check):
-    return [e for e in check.expectations if not e.passed]
+    return bundled_exercise(EXERCISE)
 
 
 def statuses(checks):
@@ -102,7 +87,7 @@ def test_the_solution_passes(exercise, tmp_path):
 
 def test_checkout_through_the_cache_sells_stock_that_is_gone(exercise, tmp_path):
     app = solution_with(CHECKOUT_READ, 'dax.get_item(TableName=TABLE, Key={"sku": {"S": sku}})')
-    report, checks = graded(exercise, tmp_path, solution=True, app=app)
+    report, checks = graded(exercise, tmp_path, solution=True, files={"src/app.py": app})
     assert statuses(checks) == {"hot-pages-fast": "passed", "hot-pages-cost": "passed", "checkout-fresh": "failed",
                                 "barcode-lookup-cost": "passed"}
     stale = failed(checks["checkout-fresh"])[0]
@@ -114,7 +99,7 @@ def test_checkout_through_the_cache_sells_stock_that_is_gone(exercise, tmp_path)
 def test_strongly_consistent_reads_through_dax_are_never_hits(exercise, tmp_path):
     app = solution_with(PAGE_READ, 'dax.get_item(TableName=TABLE, Key={"sku": {"S": sku}}, '
                                    'ConsistentRead=True).get("Item")')
-    report, checks = graded(exercise, tmp_path, solution=True, app=app)
+    report, checks = graded(exercise, tmp_path, solution=True, files={"src/app.py": app})
     assert statuses(checks) == {"hot-pages-fast": "failed", "hot-pages-cost": "failed", "checkout-fresh": "passed",
                                 "barcode-lookup-cost": "passed"}
     (fast,) = failed(checks["hot-pages-fast"])
@@ -124,7 +109,7 @@ def test_strongly_consistent_reads_through_dax_are_never_hits(exercise, tmp_path
 
 
 def test_a_cache_does_not_make_distinct_scans_cheap(exercise, tmp_path):
-    report, checks = graded(exercise, tmp_path, solution=True, app=dax_scan_lookup())
+    report, checks = graded(exercise, tmp_path, solution=True, files={"src/app.py": dax_scan_lookup()})
     assert statuses(checks)["barcode-lookup-cost"] == "failed"
     assert statuses(checks)["hot-pages-fast"] == "passed"
     (lookup,) = failed(checks["barcode-lookup-cost"])
@@ -132,7 +117,7 @@ def test_a_cache_does_not_make_distinct_scans_cheap(exercise, tmp_path):
 
 
 def test_products_kept_in_memory_skip_the_catalogue(exercise, tmp_path):
-    report, checks = graded(exercise, tmp_path, app=MEMORY)
+    report, checks = graded(exercise, tmp_path, files={"src/app.py": MEMORY})
     fast = checks["hot-pages-fast"]
     assert fast.status == "failed"
     reads = next(e for e in failed(fast) if "!via])" in e.query)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.content.exercises import load_exercises
-from course.grading.runner import grade
-from course.grading.workspace import copy_files
 from tests.conftest import ROOT
+from tests.unit.exercise_support import bundled_exercise, failed, graded
 
 EXERCISE = "dynamodb-ttl-sessions"
 FOLDER = ROOT / "exercises" / EXERCISE
@@ -40,25 +38,7 @@ def handler(event, context):
 
 @pytest.fixture(scope="module")
 def exercise():
-    found = {e.id: e for e in load_exercises(ROOT)[0]}
-    return found[EXERCISE]
-
-
-def graded(exercise, folder, *, solution=False, files=None, edit=None):
-    copy_files(exercise, folder, solution=solution)
-    for path, text in (files or {}).items():
-        (folder / path).write_text(text)
-    if edit:
-        path, old, new = edit
-        text = (folder / path).read_text()
-        assert old in text, f"{old!r} is not in {path}"
-        (folder / path).write_text(text.replace(old, new))
-    report = grade(exercise, folder)
-    return report, {c.id: c for c in report.checks}
-
-
-def failed(check):
-    return [e for e in check.expectations if not e.passed]
+    return bundled_exercise(EXERCISE)
 
 
 def test_the_starter_fails_each_check_for_its_own_reason(exercise, tmp_path):
@@ -85,7 +65,7 @@ def test_the_solution_passes(exercise, tmp_path):
 
 def test_a_keys_only_stream_fails_with_a_message_about_view_types(exercise, tmp_path):
     _, checks = graded(exercise, tmp_path, solution=True,
-                       edit=("template.yaml", "StreamViewType: OLD_IMAGE", "StreamViewType: KEYS_ONLY"))
+                       edits=[("template.yaml", "StreamViewType: OLD_IMAGE", "StreamViewType: KEYS_ONLY")])
     expired = checks["expired-audited"]
     assert expired.status == "failed"
     problems = failed(expired)
@@ -99,7 +79,7 @@ def test_a_keys_only_stream_fails_with_a_message_about_view_types(exercise, tmp_
 
 def test_a_handler_that_survives_keys_only_still_cannot_name_the_user(exercise, tmp_path):
     _, checks = graded(exercise, tmp_path, solution=True, files={"src/audit.py": KEYS_ONLY_TOLERANT},
-                       edit=("template.yaml", "StreamViewType: OLD_IMAGE", "StreamViewType: KEYS_ONLY"))
+                       edits=[("template.yaml", "StreamViewType: OLD_IMAGE", "StreamViewType: KEYS_ONLY")])
     problems = failed(checks["expired-audited"])
     assert len(problems) == 2 and problems[-1].actual is None
     # The record for s-ada is there, with the key only.
@@ -108,7 +88,7 @@ def test_a_handler_that_survives_keys_only_still_cannot_name_the_user(exercise, 
 
 def test_new_and_old_images_also_pass(exercise, tmp_path):
     report, _ = graded(exercise, tmp_path, solution=True,
-                       edit=("template.yaml", "StreamViewType: OLD_IMAGE", "StreamViewType: NEW_AND_OLD_IMAGES"))
+                       edits=[("template.yaml", "StreamViewType: OLD_IMAGE", "StreamViewType: NEW_AND_OLD_IMAGES")])
     assert report.status == "passed", report.text()
 
 
@@ -123,7 +103,7 @@ def test_auditing_every_remove_fails_on_the_logout(exercise, tmp_path):
 def test_a_filter_on_the_mapping_is_another_way_to_skip_logouts(exercise, tmp_path):
     pattern = '{"userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}}'
     report, _ = graded(exercise, tmp_path, solution=True, files={"src/audit.py": EVERY_REMOVE},
-                       edit=("template.yaml", "            BatchSize: 100\n",
+                       edits=[("template.yaml", "            BatchSize: 100\n",
                              ("            BatchSize: 100\n            FilterCriteria:\n              Filters:\n"
-                              f"                - Pattern: '{pattern}'\n")))
+                              f"                - Pattern: '{pattern}'\n"))])
     assert report.status == "passed", report.text()
