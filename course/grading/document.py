@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from course.content.exercises import REFERENCE
+from course.content.exercise_queries import REFERENCE
 
 _OPTIONS = None
 

@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from course.content.exercises import Exercise, Step
+from course.content.exercise_steps import Step
+from course.content.exercises import Exercise
 from course.content.problems import did_you_mean
 from course.grading.document import QueryError, plain, report_figures, substitute
 from course.sim.errors import AwsError

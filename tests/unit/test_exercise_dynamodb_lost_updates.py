@@ -185,7 +185,7 @@ def interfere_args(**overrides):
 
 
 def test_the_interfere_step_makes_the_competing_write_during_a_later_step(scenario):
-    from course.content.exercises import Step
+    from course.content.exercise_steps import Step
 
     result = scenario.run(Step("interfere", "interfere", interfere_args()))
     assert result["table"] == "stock" and result["after"] == ["GetItem"]
@@ -199,7 +199,7 @@ def test_the_interfere_step_makes_the_competing_write_during_a_later_step(scenar
 
 
 def test_a_malformed_competing_write_is_a_fault_in_the_check(scenario):
-    from course.content.exercises import Step
+    from course.content.exercise_steps import Step
     from course.grading.steps import CheckBug
 
     with pytest.raises(CheckBug, match="not a valid request"):
@@ -207,7 +207,7 @@ def test_a_malformed_competing_write_is_a_fault_in_the_check(scenario):
 
 
 def test_a_missing_table_fails_the_step(scenario):
-    from course.content.exercises import Step
+    from course.content.exercise_steps import Step
     from course.grading.steps import StepFailed
 
     with pytest.raises(StepFailed, match="ResourceNotFoundException"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.content.exercises import EXTRA_FUNCTIONS, Expectation
+from course.content.exercise_queries import EXTRA_FUNCTIONS
+from course.content.exercises import Expectation
 from course.grading.document import plain, report_figures, search, show, substitute
 from course.grading.expect import compare, describe, evaluate, render, same, short_diff
 
