@@ -370,81 +370,24 @@ def out_of_memory(channel):
     signal.raise_signal(signal.SIGKILL)
 
 
-# ---------------------------------------------------------------- simulated time
-
-_clock = {"offset": 0.0}
-
-
-def set_simulated_now(now):
-    """The parent sends the account's simulated time with the config and each invoke; from then
-    on the wall clock the handler reads runs from there (real time passes during the handler, as
-    it would on Lambda)."""
-    if now is not None:
-        _clock["offset"] = float(now) - _real_time()
-
-
-_real_time = time.time
-
-
-def _stand_in(real, **methods):
-    """A subclass of ``real`` with other class methods, whose instance and subclass checks still
-    accept every ``real`` object (a ``datetime`` made before the swap, or by a C library)."""
-
-    class Kind(type):
-        def __instancecheck__(cls, obj):
-            return isinstance(obj, real)
-
-        def __subclasscheck__(cls, other):
-            return issubclass(other, real)
-
-    namespace = {name: classmethod(fn) for name, fn in methods.items()}
-    # Named like the original, so pickle and repr find it where the original was.
-    namespace.update(__module__=real.__module__, __qualname__=real.__qualname__)
-    return Kind(real.__name__, (real,), namespace)
-
-
-def follow_simulated_clock():
-    """``time.time()``, ``datetime.now()`` and friends read the account's simulated clock, so a
-    handler that computes a TTL or an expiry as it would on AWS (``int(time.time()) + 3600``)
-    agrees with the simulator's TTL sweeper. Monotonic and performance counters stay real: they
-    measure durations, not dates. The ``datetime`` class is swapped for a subclass whose
-    instance check accepts every ``datetime``, so libraries that test ``isinstance`` still work."""
-    import datetime as _dt
-
-    real_time_ns, real_gmtime, real_localtime = time.time_ns, time.gmtime, time.localtime
-
-    def sim_time():
-        return _real_time() + _clock["offset"]
-
-    time.time = sim_time
-    time.time_ns = lambda: real_time_ns() + int(_clock["offset"] * 1_000_000_000)
-    time.gmtime = lambda secs=None: real_gmtime(sim_time() if secs is None else secs)
-    time.localtime = lambda secs=None: real_localtime(sim_time() if secs is None else secs)
-    real_strftime = time.strftime
-    time.strftime = lambda fmt, t=None: real_strftime(fmt, real_localtime(sim_time()) if t is None else t)
-    real_datetime, real_date = _dt.datetime, _dt.date
-
-    def now(cls, tz=None):
-        return real_datetime.fromtimestamp(sim_time(), tz)
-
-    def utcnow(cls):
-        return real_datetime.fromtimestamp(sim_time(), _dt.timezone.utc).replace(tzinfo=None)
-
-    def today(cls):
-        return real_datetime.fromtimestamp(sim_time())
-
-    def date_today(cls):
-        return real_date.fromtimestamp(sim_time())
-
-    datetime = _stand_in(real_datetime, now=now, utcnow=utcnow, today=today)
-    date = _stand_in(real_date, today=date_today)
-    _dt.datetime, _dt.date = datetime, date
-
-
 # ---------------------------------------------------------------- main loop
 
+_clock = None  # the worker_clock module, once the parent has sent a simulated time
+
+
+def _load_sibling(name):
+    """A module beside this file, loaded by path: ``python -I`` leaves this folder off sys.path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"coldstart_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def invoke(channel, config, handler, message):
-    set_simulated_now(message.get("now"))
+    if _clock is not None:
+        _clock.set_simulated_now(message.get("now"))
     request_id = _state["request_id"] = message["id"]
     started = _perf()
     context = LambdaContext(config, request_id, time.monotonic() + float(config["timeout_s"]))
@@ -472,6 +415,7 @@ def invoke(channel, config, handler, message):
 
 
 def main(argv):
+    global _clock
     channel = Channel(int(argv[1]), int(argv[2]))
     config = channel.recv()
     if not config:
@@ -487,8 +431,9 @@ def main(argv):
     if resource is not None:
         apply_limits(int(config["memory_mb"]), int(config["ephemeral_mb"]))
     if config.get("now") is not None:
-        set_simulated_now(config["now"])
-        follow_simulated_clock()
+        _clock = _load_sibling("worker_clock")
+        _clock.set_simulated_now(config["now"])
+        _clock.follow_simulated_clock()
     code_dir = config["code_dir"]
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:0] = [code_dir, *extra]
