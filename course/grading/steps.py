@@ -9,6 +9,7 @@ step reaches the simulator through the same public doors a learner would use:
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -74,7 +75,8 @@ class Scenario:
         # "every access pattern is a Query or GetItem". The log is bounded; a step longer than it
         # sees its most recent calls.
         made = min(self.account.call_count - before, len(self.account.calls))
-        self.document["calls"][step.name] = [dict(c) for c in list(self.account.calls)[len(self.account.calls) - made:]]
+        recent = itertools.islice(reversed(self.account.calls), made)  # the step's calls, newest first
+        self.document["calls"][step.name] = [dict(c) for c in recent][::-1]
         self.document["steps"][step.name] = result
         self.document["last"] = result
         self._tick()
