@@ -92,10 +92,6 @@ class Interleaving:
         return rules
 
     def call(self, operation_name: str, params: dict) -> dict:
-        entry = self.account.current_call
-        if (params.get("ConditionExpression") and entry is not None and entry.get("service") == self.name
-                and entry.get("operation") == operation_name):
-            entry["condition"] = True
         if getattr(self, "_competing", False) or not getattr(self, "_rules", None):
             return super().call(operation_name, params)
         self._fire("before", operation_name, params)

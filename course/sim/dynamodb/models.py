@@ -78,12 +78,16 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
                        for prefix in ("_create_table_", "_update_table_")}
 
     def call(self, operation_name: str, params: dict) -> dict:
-        """Every answered request is logged with the time it takes (``latency.py``: assumptions
+        """The request's log entry says whether it carried a ConditionExpression (checks look for
+        unconditional writes) and, once answered, the time it took (``latency.py``: assumptions
         inside DynamoDB's documented single-digit milliseconds), so checks can compare it with DAX."""
         entry = self.account.current_call  # before the call: a competing writer may log its own
+        if entry is None or entry.get("service") != "dynamodb" or entry.get("operation") != operation_name:
+            return super().call(operation_name, params)
+        if params.get("ConditionExpression"):
+            entry["condition"] = True
         out = super().call(operation_name, params)
-        if entry is not None and entry.get("service") == "dynamodb" and entry.get("operation") == operation_name:
-            entry.setdefault("latency_ms", dynamodb_ms(operation_name))
+        entry.setdefault("latency_ms", dynamodb_ms(operation_name))
         return out
 
     # -- helpers every family uses ----------------------------------------------------------------
