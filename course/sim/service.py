@@ -42,7 +42,7 @@ class Service:
     def call(self, operation_name: str, params: dict[str, Any]) -> dict[str, Any]:
         handler = self._operations.get(operation_name)
         if handler is None:
-            raise NotModeled(self.name, operation_name, self.operations)
+            raise NotModeled.operation(self.name, operation_name, self.operations)
         return handler(params) or {}
 
     def close(self) -> None:

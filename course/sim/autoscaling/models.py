@@ -26,7 +26,8 @@ from __future__ import annotations
 import math
 import uuid
 
-from course.sim.errors import AwsError
+from course.sim.autoscaling.errors import ObjectNotFoundException, ValidationException
+from course.sim.errors import NotModeled
 from course.sim.service import Service, operation
 
 #: ASSUMPTION: how long after the second breaching minute the alarm fires.
@@ -46,10 +47,6 @@ METRICS = {"DynamoDBReadCapacityUtilization": "read", "DynamoDBWriteCapacityUtil
 _UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
 
 
-def _invalid(message: str) -> AwsError:
-    return AwsError("ValidationException", message, 400)
-
-
 class AutoScalingService(Service):
     name = "application-autoscaling"
 
@@ -64,15 +61,15 @@ class AutoScalingService(Service):
 
     def _key(self, params: dict) -> tuple[str, str]:
         if params.get("ServiceNamespace") != "dynamodb":
-            raise AwsError("NotModeledBySimulator", "Coldstart's simulator models Application Auto Scaling for the "
-                           f"dynamodb namespace only, not {params.get('ServiceNamespace')!r}.", 501)
+            raise NotModeled.said("Coldstart's simulator models Application Auto Scaling for the "
+                                  f"dynamodb namespace only, not {params.get('ServiceNamespace')!r}.")
         resource, dimension = params["ResourceId"], params["ScalableDimension"]
         if dimension not in DIMENSIONS:
-            raise _invalid(f"Unsupported scalable dimension '{dimension}' for service namespace 'dynamodb'")
+            raise ValidationException(f"Unsupported scalable dimension '{dimension}' for service namespace 'dynamodb'")
         parts = resource.split("/")
         is_index = DIMENSIONS[dimension][1]
         if parts[0] != "table" or len(parts) != (4 if is_index else 2) or (is_index and parts[2] != "index"):
-            raise _invalid(f"Unsupported resource ID '{resource}' for scalable dimension '{dimension}'")
+            raise ValidationException(f"Unsupported resource ID '{resource}' for scalable dimension '{dimension}'")
         return resource, dimension
 
     @operation("RegisterScalableTarget")
@@ -80,15 +77,16 @@ class AutoScalingService(Service):
         key = self._key(params)
         table_name = key[0].split("/")[1]
         if table_name not in self.account.service("dynamodb").tables:
-            raise _invalid(f"DynamoDB table {table_name} does not exist")
+            raise ValidationException(f"DynamoDB table {table_name} does not exist")
         target = self.targets.get(key)
         low, high = params.get("MinCapacity"), params.get("MaxCapacity")
         if target is None and (low is None or high is None):
-            raise _invalid("MinCapacity and MaxCapacity are required to register a new scalable target")
+            raise ValidationException("MinCapacity and MaxCapacity are required to register a new scalable target")
         low = target["MinCapacity"] if low is None else low
         high = target["MaxCapacity"] if high is None else high
         if low < 1 or low > high:
-            raise _invalid(f"Minimum capacity {low} must be at least 1 and not more than maximum capacity {high}")
+            raise ValidationException(f"Minimum capacity {low} must be at least 1 "
+                                      f"and not more than maximum capacity {high}")
         arn = target["ScalableTargetARN"] if target else self.account.arn(
             "application-autoscaling", f"scalable-target/{uuid.uuid4().hex[:28]}")
         self.targets[key] = {
@@ -110,8 +108,8 @@ class AutoScalingService(Service):
     def deregister_scalable_target(self, params: dict) -> dict:
         key = self._key(params)
         if key not in self.targets:
-            raise AwsError("ObjectNotFoundException", f"No scalable target found for service namespace: dynamodb, "
-                           f"resource ID: {key[0]}, scalable dimension: {key[1]}", 400)
+            raise ObjectNotFoundException("No scalable target found for service namespace: dynamodb, "
+                                          f"resource ID: {key[0]}, scalable dimension: {key[1]}")
         del self.targets[key]
         for policy_key in [k for k in self.policies if k[:2] == key]:
             del self.policies[policy_key]
@@ -131,25 +129,25 @@ class AutoScalingService(Service):
     def put_scaling_policy(self, params: dict) -> dict:
         key = self._key(params)
         if key not in self.targets:
-            raise AwsError("ObjectNotFoundException", f"No scalable target registered for service namespace: "
-                           f"dynamodb, resource ID: {key[0]}, scalable dimension: {key[1]}", 400)
+            raise ObjectNotFoundException("No scalable target registered for service namespace: "
+                                          f"dynamodb, resource ID: {key[0]}, scalable dimension: {key[1]}")
         if (params.get("PolicyType") or "StepScaling") != "TargetTrackingScaling":
-            raise AwsError("NotModeledBySimulator", "Coldstart's simulator models TargetTrackingScaling policies "
-                           "for DynamoDB only.", 501)
+            raise NotModeled.said("Coldstart's simulator models TargetTrackingScaling policies for DynamoDB only.")
         config = params.get("TargetTrackingScalingPolicyConfiguration")
         if not config:
-            raise _invalid("TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy")
+            raise ValidationException("TargetTrackingScalingPolicyConfiguration is "
+                                      "required for a TargetTrackingScaling policy")
         kind = DIMENSIONS[key[1]][0]
         metric = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
         if config.get("CustomizedMetricSpecification") is not None or metric not in METRICS:
-            raise AwsError("NotModeledBySimulator", "Coldstart's simulator models the predefined metrics "
-                           "DynamoDBReadCapacityUtilization and DynamoDBWriteCapacityUtilization only.", 501)
+            raise NotModeled.said("Coldstart's simulator models the predefined metrics "
+                                  "DynamoDBReadCapacityUtilization and DynamoDBWriteCapacityUtilization only.")
         if METRICS[metric] != kind:
-            raise _invalid(f"Predefined metric {metric} does not match scalable dimension {key[1]}")
+            raise ValidationException(f"Predefined metric {metric} does not match scalable dimension {key[1]}")
         target_value = float(config["TargetValue"])
         if not TARGET_RANGE[0] <= target_value <= TARGET_RANGE[1]:
-            raise _invalid(f"TargetValue for DynamoDB must be between {TARGET_RANGE[0]} and {TARGET_RANGE[1]}, "
-                           f"got {target_value}")
+            raise ValidationException(f"TargetValue for DynamoDB must be between {TARGET_RANGE[0]} "
+                                      f"and {TARGET_RANGE[1]}, got {target_value}")
         name = params["PolicyName"]
         existing = self.policies.get((*key, name))
         policy_id = existing["_id"] if existing else str(uuid.uuid4())
@@ -173,8 +171,8 @@ class AutoScalingService(Service):
     def delete_scaling_policy(self, params: dict) -> dict:
         key = (*self._key(params), params["PolicyName"])
         if key not in self.policies:
-            raise AwsError("ObjectNotFoundException", f"No scaling policy found for service namespace: dynamodb, "
-                           f"resource ID: {key[0]}, scalable dimension: {key[1]}, policy name: {key[2]}", 400)
+            raise ObjectNotFoundException("No scaling policy found for service namespace: dynamodb, resource "
+                                          f"ID: {key[0]}, scalable dimension: {key[1]}, policy name: {key[2]}")
         del self.policies[key]
         return {}
 

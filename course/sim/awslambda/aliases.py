@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 
 from course.sim.awslambda.config import validation_error
-from course.sim.awslambda.lookup import conflict, not_found, page
+from course.sim.awslambda.errors import (
+    InvalidParameterValueException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+from course.sim.awslambda.lookup import page
 from course.sim.awslambda.state import Alias, Function, alias_shape, new_revision
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 _ALIAS = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9-_]+)")
-
-
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, 400, {"Type": "User"})
 
 
 class AliasOps:
@@ -26,7 +26,7 @@ class AliasOps:
             raise validation_error(name, "name", "Member must satisfy regular expression pattern: "
                                                  "(?!^[0-9]+$)([a-zA-Z0-9-_]+)")
         if name in function.aliases:
-            raise conflict(f"Alias already exists: {function.qualified_arn(name)}")
+            raise ResourceConflictException(f"Alias already exists: {function.qualified_arn(name)}")
         version = params["FunctionVersion"]
         weights = self._weights(function, version, params.get("RoutingConfig"))
         self._existing_version(function, version)
@@ -77,12 +77,12 @@ class AliasOps:
     def _alias(self, function: Function, name: str) -> Alias:
         alias = function.aliases.get(name)
         if alias is None:
-            raise not_found(f"Alias not found: {function.qualified_arn(name)}")
+            raise ResourceNotFoundException(f"Alias not found: {function.qualified_arn(name)}")
         return alias
 
     def _existing_version(self, function: Function, version: str) -> None:
         if version != "$LATEST" and version not in function.versions:
-            raise not_found(f"Function not found: {function.qualified_arn(version)}")
+            raise ResourceNotFoundException(f"Function not found: {function.qualified_arn(version)}")
 
     def _weights(self, function: Function, primary: str, routing: dict | None) -> dict[str, float]:
         """One extra version, weight 0–1, both versions published: Lambda's rules for weighted aliases."""
@@ -93,13 +93,14 @@ class AliasOps:
             raise validation_error(weights, "routingConfig.additionalVersionWeights",
                                    "Member must have length less than or equal to 1")
         if primary == "$LATEST" or "$LATEST" in weights:
-            raise _invalid("$LATEST is not supported for an alias pointing to more than 1 version")
+            raise InvalidParameterValueException("$LATEST is not supported for an "
+                                                 "alias pointing to more than 1 version")
         for version, weight in weights.items():
             if not 0.0 <= float(weight) <= 1.0:
                 raise validation_error(weight, "routingConfig.additionalVersionWeights",
                                        "Member must have value less than or equal to 1.0")
             if version == primary:
-                raise _invalid(f"Invalid function version {version}. Function version {version} is already "
-                               "included in routing configuration.")
+                raise InvalidParameterValueException(f"Invalid function version {version}. Function version "
+                                                     f"{version} is already included in routing configuration.")
             self._existing_version(function, version)
         return {k: float(v) for k, v in weights.items()}

@@ -19,7 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.sim.awslambda.config import UNZIPPED_MAX_BYTES, invalid
+from course.sim.awslambda.config import UNZIPPED_MAX_BYTES
+from course.sim.awslambda.errors import InvalidParameterValueException
 
 #: File CloudFormation writes inline ``ZipFile`` source to, by runtime family.
 _INLINE_NAMES = {"python": "index.py", "nodejs": "index.js", "ruby": "index.rb"}
@@ -66,14 +67,15 @@ class CodeStore:
             uri = code["ImageUri"]
             return CodeBundle(None, _b64sha(uri.encode()), 0, uri)
         if code.get("S3Bucket") or code.get("S3Key"):
-            raise invalid(f"Coldstart's simulator cannot read code from Amazon S3 (s3://{code.get('S3Bucket')}/"
-                          f"{code.get('S3Key')}); use a local folder (CodeUri) or inline code (ZipFile).")
+            raise InvalidParameterValueException("Coldstart's simulator cannot read code from Amazon S3 "
+                                                 f"(s3://{code.get('S3Bucket')}/{code.get('S3Key')}); "
+                                                 "use a local folder (CodeUri) or inline code (ZipFile).")
         if "ZipFile" in code:
             body = code["ZipFile"]
             if isinstance(body, str):
                 return self._inline(body, runtime)
             return self._unzip(bytes(body))
-        raise invalid("Please provide a source for function code.")
+        raise InvalidParameterValueException("Please provide a source for function code.")
 
     def _inline(self, source: str, runtime: str | None) -> CodeBundle:
         family = (runtime or "").rstrip("0123456789.x")
@@ -86,14 +88,16 @@ class CodeStore:
             archive = zipfile.ZipFile(io.BytesIO(data))
             infos = archive.infolist()
         except zipfile.BadZipFile:
-            raise invalid("Could not unzip uploaded file. Please check your file, then try to upload again.")
+            raise InvalidParameterValueException("Could not unzip uploaded file. Please "
+                                                 "check your file, then try to upload again.")
         if sum(info.file_size for info in infos) > UNZIPPED_MAX_BYTES:
-            raise invalid(f"Unzipped size must be smaller than {UNZIPPED_MAX_BYTES} bytes")
+            raise InvalidParameterValueException(f"Unzipped size must be smaller than {UNZIPPED_MAX_BYTES} bytes")
         target = self._new_dir()
         for info in infos:
             destination = (target / info.filename).resolve()
             if target.resolve() not in destination.parents and destination != target.resolve():
-                raise invalid("Could not unzip uploaded file. Please check your file, then try to upload again.")
+                raise InvalidParameterValueException("Could not unzip uploaded file. Please "
+                                                     "check your file, then try to upload again.")
             if info.is_dir():
                 destination.mkdir(parents=True, exist_ok=True)
                 continue
@@ -103,13 +107,13 @@ class CodeStore:
 
     def _from_path(self, source: Path) -> CodeBundle:
         if not source.exists():
-            raise invalid(f"Code location {source} does not exist.")
+            raise InvalidParameterValueException(f"Code location {source} does not exist.")
         if source.is_file() and source.suffix == ".zip":
             return self._unzip(source.read_bytes())
         files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()
                                                    and "__pycache__" not in p.parts]
         if sum(p.stat().st_size for p in files) > UNZIPPED_MAX_BYTES:
-            raise invalid(f"Unzipped size must be smaller than {UNZIPPED_MAX_BYTES} bytes")
+            raise InvalidParameterValueException(f"Unzipped size must be smaller than {UNZIPPED_MAX_BYTES} bytes")
         target = self._new_dir()
         if source.is_file():
             shutil.copy2(source, target / source.name)

@@ -11,8 +11,8 @@ unreserved pool.
 from __future__ import annotations
 
 from course.sim.awslambda import config
+from course.sim.awslambda.errors import ProvisionedConcurrencyConfigNotFoundException
 from course.sim.awslambda.state import Function, ProvisionedConfig, lambda_time
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 RESERVED_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"
@@ -85,8 +85,8 @@ class ConcurrencyOps:
     def _provisioned(self, function: Function, qualifier: str | None) -> ProvisionedConfig:
         found = function.provisioned.get(qualifier or "$LATEST")
         if found is None:
-            raise AwsError("ProvisionedConcurrencyConfigNotFoundException",
-                           "No Provisioned Concurrency Config found for this function", 404, {"Type": "User"})
+            raise ProvisionedConcurrencyConfigNotFoundException("No Provisioned Concurrency "
+                                                                "Config found for this function")
         return found
 
     def _provisioned_shape(self, found: ProvisionedConfig, answer_put: bool = False) -> dict:

@@ -16,7 +16,7 @@ import json
 import re
 from datetime import datetime, timezone
 
-from course.sim.errors import AwsError
+from course.sim.awslambda.errors import InvalidParameterValueException, ValidationException
 
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 MEMORY_MIN_MB, MEMORY_MAX_MB = 128, 10_240
@@ -121,15 +121,10 @@ RUNTIMES: dict[str, tuple[str | None, str | None, str | None]] = {
 _SNAPSTART = re.compile(r"(java(1[1-9]|[2-9]\d)(\.al2023)?)|(python3\.(1[2-9]|[2-9]\d))|(dotnet([89]|\d\d))")
 
 
-def validation_error(value, member: str, constraint: str) -> AwsError:
+def validation_error(value, member: str, constraint: str) -> ValidationException:
     """Lambda's model-level rejection: one field, its camelCase path, the broken constraint."""
-    return AwsError("ValidationException",
-                    f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-                    f"constraint: {constraint}", 400)
-
-
-def invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, 400, {"Type": "User"})
+    return ValidationException(f"1 validation error detected: Value '{value}' at "
+                               f"'{member}' failed to satisfy constraint: {constraint}")
 
 
 def _between(value, low: int, high: int, member: str) -> None:
@@ -175,13 +170,15 @@ def check_environment(variables: dict) -> None:
                                    "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+")
     reserved = sorted(k for k in variables if k in RESERVED_ENV_KEYS)
     if reserved:
-        raise invalid("Lambda was unable to configure your environment variables because the environment "
-                      "variables you have provided contains reserved keys that are currently not supported "
-                      f"for modification. Reserved keys used in this request: {', '.join(reserved)}")
+        raise InvalidParameterValueException("Lambda was unable to configure your environment variables "
+                                             "because the environment variables you have provided contains "
+                                             "reserved keys that are currently not supported for modification. "
+                                             f"Reserved keys used in this request: {', '.join(reserved)}")
     size, measured = environment_size({k: str(v) for k, v in variables.items()})
     if size > ENVIRONMENT_MAX_BYTES:
-        raise invalid("Lambda was unable to configure your environment variables because the environment "
-                      "variables you have provided exceeded the 4KB limit. String measured: " + measured)
+        raise InvalidParameterValueException("Lambda was unable to configure your environment variables because the "
+                                             "environment variables you have provided exceeded the 4KB limit. String "
+                                             "measured: " + measured)
 
 
 def runtime_phase(runtime: str, now: float) -> str:
@@ -203,9 +200,9 @@ def check_runtime(runtime: str, now: float, creating: bool) -> None:
         raise validation_error(runtime, "runtime", f"Member must satisfy enum value set: [{allowed}]")
     phase = runtime_phase(runtime, now)
     if phase == "update-blocked" or (creating and phase == "create-blocked"):
-        raise invalid(f"The runtime parameter of {runtime} is no longer supported for creating or updating "
-                      "AWS Lambda functions. We recommend you use a supported runtime while creating or "
-                      "upgrading functions.")
+        raise InvalidParameterValueException(f"The runtime parameter of {runtime} is no longer supported for "
+                                             "creating or updating AWS Lambda functions. We recommend you "
+                                             "use a supported runtime while creating or upgrading functions.")
 
 
 def snapstart_supported(runtime: str | None) -> bool:
@@ -242,19 +239,21 @@ def validate(cfg: dict, now: float, creating: bool) -> None:
 def _check_package(cfg: dict, layers: list, now: float, creating: bool) -> None:
     if cfg["PackageType"] == "Image":
         if cfg.get("Handler") or cfg.get("Runtime") or layers:
-            raise invalid("Please don't provide Handler or Runtime or Layer when the intended function "
-                          "PackageType is Image.")
+            raise InvalidParameterValueException("Please don't provide Handler or Runtime or Layer "
+                                                 "when the intended function PackageType is Image.")
         if not cfg.get("ImageUri"):
-            raise invalid("Please provide ImageUri when the intended function PackageType is Image.")
+            raise InvalidParameterValueException("Please provide ImageUri when the "
+                                                 "intended function PackageType is Image.")
         return
     if cfg.get("ImageUri"):
-        raise invalid("Please don't provide ImageUri when the intended function PackageType is Zip.")
+        raise InvalidParameterValueException("Please don't provide ImageUri when the "
+                                             "intended function PackageType is Zip.")
     if not cfg.get("Runtime") or not cfg.get("Handler"):
-        raise invalid("Runtime and Handler are mandatory parameters for functions created with deployment "
-                      "packages.")
+        raise InvalidParameterValueException("Runtime and Handler are mandatory parameters "
+                                             "for functions created with deployment packages.")
     check_runtime(cfg["Runtime"], now, creating)
     if len(layers) > MAX_LAYERS:
-        raise invalid(f"Cannot reference more than {MAX_LAYERS} layers.")
+        raise InvalidParameterValueException(f"Cannot reference more than {MAX_LAYERS} layers.")
 
 
 def _check_snapstart(cfg: dict) -> None:
@@ -262,13 +261,14 @@ def _check_snapstart(cfg: dict) -> None:
     if cfg.get("SnapStart", {}).get("ApplyOn", "None") != "PublishedVersions":
         return
     if cfg["PackageType"] == "Image":
-        raise invalid("SnapStart is not supported for functions with PackageType Image.")
+        raise InvalidParameterValueException("SnapStart is not supported for functions with PackageType Image.")
     if not snapstart_supported(cfg.get("Runtime")):
-        raise invalid(f"{cfg.get('Runtime')} is not supported for SnapStart enabled functions.")
+        raise InvalidParameterValueException(f"{cfg.get('Runtime')} is not supported for SnapStart enabled functions.")
     if cfg["EphemeralStorage"]["Size"] > EPHEMERAL_MIN_MB:
-        raise invalid("SnapStart is not supported for functions with more than 512 MB of ephemeral storage.")
+        raise InvalidParameterValueException("SnapStart is not supported for functions "
+                                             "with more than 512 MB of ephemeral storage.")
     if cfg.get("FileSystemConfigs"):
-        raise invalid("SnapStart is not supported for functions with an Amazon EFS file system.")
+        raise InvalidParameterValueException("SnapStart is not supported for functions with an Amazon EFS file system.")
 
 
 def check_reserved(requested: int, account_limit: int, reserved_elsewhere: int, provisioned_here: int) -> None:
@@ -277,11 +277,13 @@ def check_reserved(requested: int, account_limit: int, reserved_elsewhere: int, 
         raise validation_error(requested, "reservedConcurrentExecutions",
                                "Member must have value greater than or equal to 0")
     if account_limit - reserved_elsewhere - requested < MIN_UNRESERVED:
-        raise invalid("Specified ReservedConcurrentExecutions for function decreases account's "
-                      f"UnreservedConcurrentExecution below its minimum value of [{MIN_UNRESERVED}].")
+        raise InvalidParameterValueException("Specified ReservedConcurrentExecutions for function "
+                                             "decreases account's UnreservedConcurrentExecution "
+                                             f"below its minimum value of [{MIN_UNRESERVED}].")
     if requested < provisioned_here:
-        raise invalid(f"Specified ReservedConcurrentExecutions for function ({requested}) is less than the "
-                      f"function's total provisioned concurrency ({provisioned_here}).")
+        raise InvalidParameterValueException("Specified ReservedConcurrentExecutions for "
+                                             f"function ({requested}) is less than the function's "
+                                             f"total provisioned concurrency ({provisioned_here}).")
 
 
 def check_provisioned(qualifier: str, requested: int, reserved: int | None, provisioned_elsewhere: int,
@@ -289,18 +291,21 @@ def check_provisioned(qualifier: str, requested: int, reserved: int | None, prov
                       snapstart_on: bool) -> None:
     """Provisioned concurrency: published versions or aliases only, within reserved or unreserved room."""
     if qualifier == "$LATEST":
-        raise invalid("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+        raise InvalidParameterValueException("Provisioned Concurrency Configs cannot be "
+                                             "applied to unpublished function versions.")
     if requested < 1:
         raise validation_error(requested, "provisionedConcurrentExecutions",
                                "Member must have value greater than or equal to 1")
     if snapstart_on:
-        raise invalid("Provisioned Concurrency is not supported for function versions with SnapStart enabled.")
+        raise InvalidParameterValueException("Provisioned Concurrency is not supported for "
+                                             "function versions with SnapStart enabled.")
     if reserved is not None:
         if provisioned_elsewhere + requested > reserved:
-            raise invalid("Requested Provisioned Concurrency should not be greater than the "
-                          "reservedConcurrentExecution for function")
+            raise InvalidParameterValueException("Requested Provisioned Concurrency should not be greater "
+                                                 "than the reservedConcurrentExecution for function")
         return
     unreserved = account_limit - reserved_total
     if unreserved - unreserved_provisioned - requested < MIN_UNRESERVED:
-        raise invalid("Specified ProvisionedConcurrentExecutions for function decreases account's "
-                      f"UnreservedConcurrentExecution below its minimum value of [{MIN_UNRESERVED}].")
+        raise InvalidParameterValueException("Specified ProvisionedConcurrentExecutions for function "
+                                             "decreases account's UnreservedConcurrentExecution "
+                                             f"below its minimum value of [{MIN_UNRESERVED}].")

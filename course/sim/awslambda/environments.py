@@ -18,7 +18,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from course.sim.errors import AwsError
+from course.sim.awslambda.errors import ServiceException
 
 #: A SnapStart cold start resumes a snapshot instead of running init. AWS gives no formula; its
 #: launch figure was "up to 10x" faster starts for Java, so a restore is modelled as a tenth of the
@@ -130,8 +130,7 @@ class Pools:
         try:
             from course.sim.awslambda.runtime import Environment
         except ImportError as missing:
-            raise AwsError("ServiceException", f"The simulator's Lambda runtime is unavailable: {missing}",
-                           500, {"Type": "Service"}) from None
+            raise ServiceException(f"The simulator's Lambda runtime is unavailable: {missing}") from None
         return lambda spec, rpc: Environment(spec, rpc=rpc)
 
     def _spec(self, function, version):

@@ -29,11 +29,17 @@ import re
 import uuid
 from datetime import UTC, datetime
 
+from course.sim.awslambda.errors import (
+    InvalidParameterValueException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+    TooManyRequestsException,
+)
 from course.sim.awslambda.esm_filters import compile_filters
 from course.sim.awslambda.esm_poller import Poller
 from course.sim.awslambda.esm_sources import source_for
-from course.sim.awslambda.lookup import conflict, not_found, page
-from course.sim.errors import AwsError
+from course.sim.awslambda.lookup import page
+from course.sim.errors import NotModeled
 from course.sim.service import operation
 
 DEFAULT_BATCH_SIZE = 100
@@ -51,13 +57,9 @@ _ON_FAILURE = re.compile(r"arn:aws[a-zA-Z-]*:(sqs|sns|s3):[a-z0-9-]*:(\d{12})?:.
 DRAIN_LIMIT_S = 3600.0
 
 
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, 400, {"Type": "User"})
-
-
-def _refuse(what: str) -> AwsError:
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model {what} for event source "
-                                             "mappings; it models Kinesis and DynamoDB stream sources.", 501)
+def _refuse(what: str) -> NotModeled:
+    return NotModeled.said(f"Coldstart's simulator does not model {what} for event source "
+                           "mappings; it models Kinesis and DynamoDB stream sources.")
 
 
 class Mapping:
@@ -149,18 +151,22 @@ class EventSourceMappingOps:
                 raise _refuse(f"{key}")
         size = params.get("BatchSize")
         if size is not None and not 1 <= size <= MAX_BATCH_SIZE:
-            raise _invalid(f"BatchSize must be between 1 and {MAX_BATCH_SIZE} for this event source.")
+            raise InvalidParameterValueException("BatchSize must be between 1 and "
+                                                 f"{MAX_BATCH_SIZE} for this event source.")
         compile_filters(params.get("FilterCriteria"))
         age = params.get("MaximumRecordAgeInSeconds")
         if age is not None and age != -1 and not 60 <= age <= 604_800:
-            raise _invalid("MaximumRecordAgeInSeconds must be -1 (infinite) or between 60 and 604800 seconds.")
+            raise InvalidParameterValueException("MaximumRecordAgeInSeconds must be -1 "
+                                                 "(infinite) or between 60 and 604800 seconds.")
         destinations = params.get("DestinationConfig") or {}
         if destinations.get("OnSuccess"):
-            raise _invalid("Unsupported DestinationConfig parameter for given event source mapping type: OnSuccess.")
+            raise InvalidParameterValueException("Unsupported DestinationConfig parameter for "
+                                                 "given event source mapping type: OnSuccess.")
         arn = (destinations.get("OnFailure") or {}).get("Destination")
         if arn and not _ON_FAILURE.fullmatch(arn):
-            raise _invalid(f"The destination ARN {arn} is invalid: an event source mapping for a stream sends "
-                           "failed batches to an SQS queue, an SNS topic or an S3 bucket.")
+            raise InvalidParameterValueException(f"The destination ARN {arn} is invalid: an event "
+                                                 "source mapping for a stream sends failed batches "
+                                                 "to an SQS queue, an SNS topic or an S3 bucket.")
 
     @operation("CreateEventSourceMapping")
     def create_event_source_mapping(self, params: dict) -> dict:
@@ -176,22 +182,25 @@ class EventSourceMappingOps:
         self._check_settings(params, source)
         start = params.get("StartingPosition")
         if start is None:
-            raise _invalid("1 validation error detected: Value null at 'startingPosition' failed to satisfy "
-                           "constraint: Member must not be null (a stream source needs TRIM_HORIZON or LATEST).")
+            raise InvalidParameterValueException("1 validation error detected: Value null at "
+                                                 "'startingPosition' failed to satisfy constraint: Member must "
+                                                 "not be null (a stream source needs TRIM_HORIZON or LATEST).")
         if start == "AT_TIMESTAMP" and source.kind != "kinesis":
-            raise _invalid("Unsupported starting position AT_TIMESTAMP for a DynamoDB stream; use TRIM_HORIZON "
-                           "or LATEST.")
+            raise InvalidParameterValueException("Unsupported starting position AT_TIMESTAMP for "
+                                                 "a DynamoDB stream; use TRIM_HORIZON or LATEST.")
         if start == "AT_TIMESTAMP" and params.get("StartingPositionTimestamp") is None:
-            raise _invalid("StartingPositionTimestamp is required when StartingPosition is AT_TIMESTAMP.")
+            raise InvalidParameterValueException("StartingPositionTimestamp is required "
+                                                 "when StartingPosition is AT_TIMESTAMP.")
         if not source.exists():
-            raise _invalid(f"Cannot access stream {arn}. Please ensure the role can perform the GetRecords, "
-                           "GetShardIterator, DescribeStream, and ListStreams Actions on your stream.")
+            raise InvalidParameterValueException(f"Cannot access stream {arn}. Please ensure the role can "
+                                                 "perform the GetRecords, GetShardIterator, "
+                                                 "DescribeStream, and ListStreams Actions on your stream.")
         for existing in self.mappings.values():
             if existing.event_source_arn == arn and existing.function_arn == (
                     function.qualified_arn(qualifier) if qualifier else function.arn):
-                raise conflict(f"The event source arn ({arn}) and function ({function.name}) provided mapping "
-                               f"already exists. Please update or delete the existing mapping with UUID "
-                               f"{existing.uuid}")
+                raise ResourceConflictException(f"The event source arn ({arn}) and function ({function.name}) "
+                                                "provided mapping already exists. Please update or delete "
+                                                f"the existing mapping with UUID {existing.uuid}")
         mapping_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         mapping = Mapping(self, mapping_id, params, function, qualifier, source)
         mapping.poller.prepare()
@@ -203,7 +212,7 @@ class EventSourceMappingOps:
     def _mapping(self, mapping_id: str) -> Mapping:
         mapping = self.mappings.get(mapping_id)
         if mapping is None:
-            raise not_found("The resource you requested does not exist.")
+            raise ResourceNotFoundException("The resource you requested does not exist.")
         return mapping
 
     @operation("GetEventSourceMapping")
@@ -264,11 +273,9 @@ class EventSourceMappingOps:
         try:
             version = self.routed_version(function, mapping.qualifier)
             outcome = self.run(function, mapping.qualifier, version, payload, "RequestResponse")
-        except AwsError as error:
-            if error.code in ("TooManyRequestsException", "ResourceNotFoundException"):
-                mapping.last_result = f"PROBLEM: {error.code}"
-                return None
-            raise
+        except (TooManyRequestsException, ResourceNotFoundException) as error:
+            mapping.last_result = f"PROBLEM: {error.code}"
+            return None
         try:
             body = json.loads(outcome.payload) if outcome.payload else None
         except ValueError:

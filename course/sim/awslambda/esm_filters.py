@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 
-from course.sim.errors import AwsError
+from course.sim.awslambda.errors import InvalidParameterValueException
 
 MAX_FILTERS = 5
 MAX_PATTERN_CHARS = 4096
@@ -23,27 +23,24 @@ _NUMERIC = {"=": lambda a, b: a == b, "<": lambda a, b: a < b, "<=": lambda a, b
             ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
 
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidParameterValueException", message, 400, {"Type": "User"})
-
-
 def compile_filters(criteria: dict | None) -> list[dict]:
     """The patterns of ``FilterCriteria``, parsed and checked; [] when there are none."""
     filters = (criteria or {}).get("Filters") or []
     if len(filters) > MAX_FILTERS:
-        raise _invalid(f"The maximum number of filters per event source mapping is {MAX_FILTERS}; "
-                       f"{len(filters)} were given.")
+        raise InvalidParameterValueException("The maximum number of filters per event source "
+                                             f"mapping is {MAX_FILTERS}; {len(filters)} were given.")
     patterns = []
     for entry in filters:
         text = (entry or {}).get("Pattern") or ""
         if len(text) > MAX_PATTERN_CHARS:
-            raise _invalid(f"A filter pattern may be at most {MAX_PATTERN_CHARS} characters.")
+            raise InvalidParameterValueException(f"A filter pattern may be at most {MAX_PATTERN_CHARS} characters.")
         try:
             pattern = json.loads(text)
         except ValueError:
-            raise _invalid(f"Invalid filter pattern definition: {text}") from None
+            raise InvalidParameterValueException(f"Invalid filter pattern definition: {text}") from None
         if not isinstance(pattern, dict) or not pattern:
-            raise _invalid(f"Invalid filter pattern definition: {text} (a pattern is a JSON object)")
+            raise InvalidParameterValueException("Invalid filter pattern definition: "
+                                                 f"{text} (a pattern is a JSON object)")
         _check(pattern, text)
         patterns.append(pattern)
     return patterns
@@ -54,12 +51,14 @@ def _check(pattern: dict, text: str) -> None:
         if isinstance(value, dict):
             _check(value, text)
         elif not isinstance(value, list):
-            raise _invalid(f"Invalid filter pattern definition: {text} (each field's rules go in a list)")
+            raise InvalidParameterValueException("Invalid filter pattern definition: "
+                                                 f"{text} (each field's rules go in a list)")
         else:
             for rule in value:
                 if isinstance(rule, dict) and not set(rule) <= {"prefix", "suffix", "equals-ignore-case",
                                                                 "anything-but", "numeric", "exists"}:
-                    raise _invalid(f"Invalid filter pattern definition: {text} (unknown rule {sorted(rule)})")
+                    raise InvalidParameterValueException("Invalid filter pattern definition: "
+                                                         f"{text} (unknown rule {sorted(rule)})")
 
 
 def matches_any(patterns: list[dict], event: dict) -> bool:

@@ -196,10 +196,10 @@ class Poller:
         try:
             records, done = mapping.source.read(cursor.shard_id, cursor.after, cursor.start,
                                                 mapping.starting_timestamp, READ_AHEAD - buffered)
+        except mapping.source.gone:
+            cursor.finished = True
+            return True
         except AwsError as error:
-            if error.code in ("ResourceNotFoundException",):
-                cursor.finished = True
-                return True
             mapping.last_result = f"PROBLEM: {error.code}"
             mapping.stats["read_errors"] += 1
             return False

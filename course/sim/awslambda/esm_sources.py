@@ -24,7 +24,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from course.sim.dynamodbstreams import errors as streams_errors
 from course.sim.errors import AwsError
+from course.sim.kinesis import errors as kinesis_errors
 
 KINESIS_POLL_S = 1.0
 DYNAMODB_POLL_S = 0.25
@@ -59,6 +61,11 @@ class StreamSource:
     arn_key = ""
     sequence_key = ""
     get_limit = 1000
+    #: What the stream's service answers when the stream or shard is gone, and when a position has
+    #: aged past its trim point (a poller finishes the shard on the first, restarts at the trim
+    #: horizon on the second).
+    gone: tuple[type[AwsError], ...] = ()
+    trimmed: tuple[type[AwsError], ...] = ()
 
     def __init__(self, account, arn: str):
         self.account = account
@@ -101,8 +108,8 @@ class StreamSource:
                 params["Timestamp"] = datetime.fromtimestamp(timestamp or 0.0, tz=UTC)
         try:
             iterator = self._call("GetShardIterator", params)["ShardIterator"]
-        except AwsError as error:
-            if error.code != "TrimmedDataAccessException" or after is None:
+        except self.trimmed:
+            if after is None:
                 raise
             # The position aged out of the stream: what followed it is gone, read what is left.
             return self.read(shard_id, None, "TRIM_HORIZON", None, limit)
@@ -132,6 +139,7 @@ class StreamSource:
 class KinesisSource(StreamSource):
     service, kind, poll_interval = "kinesis", "kinesis", KINESIS_POLL_S
     batch_info_key, arn_key, sequence_key, get_limit = "KinesisBatchInfo", "StreamARN", "StartingSequenceNumber", 10_000
+    gone = (kinesis_errors.ResourceNotFoundException,)
 
     def __init__(self, account, arn: str, role: str | None = None):
         super().__init__(account, arn)
@@ -172,6 +180,8 @@ class KinesisSource(StreamSource):
 class DynamoDBSource(StreamSource):
     service, kind, poll_interval = "dynamodbstreams", "dynamodb", DYNAMODB_POLL_S
     batch_info_key, arn_key, sequence_key, get_limit = "DDBStreamBatchInfo", "StreamArn", "SequenceNumber", 1000
+    gone = (streams_errors.ResourceNotFoundException,)
+    trimmed = (streams_errors.TrimmedDataAccessException,)
 
     def _table(self):
         name = self.arn.split(":table/", 1)[-1].split("/stream/", 1)[0]

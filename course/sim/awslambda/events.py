@@ -13,9 +13,12 @@ import re
 from datetime import datetime, timezone
 
 from course.sim.awslambda.config import validation_error
-from course.sim.awslambda.lookup import conflict, not_found
+from course.sim.awslambda.errors import (
+    InvalidParameterValueException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
 from course.sim.awslambda.state import Function, new_revision
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 DEFAULT_RETRIES = 2
@@ -43,8 +46,7 @@ class EventOps:
         for kind in ("OnSuccess", "OnFailure"):
             arn = (destinations.get(kind) or {}).get("Destination")
             if arn and not _DESTINATION.fullmatch(arn):
-                raise AwsError("InvalidParameterValueException", f"The destination ARN {arn} is invalid.",
-                               400, {"Type": "User"})
+                raise InvalidParameterValueException(f"The destination ARN {arn} is invalid.")
         stored = {"LastModified": datetime.fromtimestamp(self.now, tz=timezone.utc),
                   "FunctionArn": function.qualified_arn(qualifier)}
         for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds"):
@@ -60,7 +62,8 @@ class EventOps:
         qualifier = qualifier or "$LATEST"
         stored = function.event_configs.get(qualifier)
         if stored is None:
-            raise not_found(f"The function {function.qualified_arn(qualifier)} doesn't have an EventInvokeConfig")
+            raise ResourceNotFoundException(f"The function {function.qualified_arn(qualifier)} "
+                                            "doesn't have an EventInvokeConfig")
         return dict(stored)
 
     @operation("DeleteFunctionEventInvokeConfig")
@@ -89,8 +92,8 @@ class EventOps:
         self.check_revision(function.policy_revisions.get(key, ""), params.get("RevisionId"))
         sid = params["StatementId"]
         if any(s["Sid"] == sid for s in statements):
-            raise conflict(f"The statement id ({sid}) provided already exists. Please provide a new statement id, "
-                           "or remove the existing statement.")
+            raise ResourceConflictException(f"The statement id ({sid}) provided already exists. Please "
+                                            "provide a new statement id, or remove the existing statement.")
         statement = _statement(function.qualified_arn(qualifier), params)
         statements.append(statement)
         function.policy_revisions[key] = new_revision()
@@ -102,7 +105,7 @@ class EventOps:
         statements = function.policies.get(qualifier or "", [])
         kept = [s for s in statements if s["Sid"] != params["StatementId"]]
         if len(kept) == len(statements):
-            raise not_found(f"Statement {params['StatementId']} is not found in resource policy.")
+            raise ResourceNotFoundException(f"Statement {params['StatementId']} is not found in resource policy.")
         function.policies[qualifier or ""] = kept
         function.policy_revisions[qualifier or ""] = new_revision()
         return {}
@@ -112,7 +115,7 @@ class EventOps:
         function, qualifier = self.function(params["FunctionName"], params.get("Qualifier"))
         statements = function.policies.get(qualifier or "")
         if not statements:
-            raise not_found("The resource you requested does not exist.")
+            raise ResourceNotFoundException("The resource you requested does not exist.")
         policy = {"Version": "2012-10-17", "Id": "default", "Statement": statements}
         return {"Policy": json.dumps(policy, separators=(",", ":")),
                 "RevisionId": function.policy_revisions[qualifier or ""]}

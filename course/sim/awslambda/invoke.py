@@ -21,9 +21,13 @@ from datetime import datetime, timezone
 
 from course.sim.awslambda import config
 from course.sim.awslambda.environments import restore_ms
+from course.sim.awslambda.errors import (
+    InvalidRequestContentException,
+    RequestTooLargeException,
+    TooManyRequestsException,
+)
 from course.sim.awslambda.invocations import Invocation, QueuedEvent
 from course.sim.awslambda.state import Function, Version
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 #: Lambda's documented waits before the first and the second retry of a failed event.
@@ -68,9 +72,8 @@ class InvokeOps:
         payload = payload.encode() if isinstance(payload, str) else bytes(payload)
         limit = config.ASYNC_PAYLOAD_MAX if kind == "Event" else config.SYNC_PAYLOAD_MAX
         if len(payload) > limit:
-            raise AwsError("RequestTooLargeException",
-                           f"Request must be smaller than {limit} bytes for the InvokeFunction operation",
-                           413, {"Type": "User"})
+            raise RequestTooLargeException(f"Request must be smaller than {limit} "
+                                           "bytes for the InvokeFunction operation")
         _check_json(payload)
         if kind == "DryRun":
             return {"StatusCode": 204, "Payload": b""}
@@ -116,8 +119,7 @@ class InvokeOps:
         if reason:
             record.throttled, record.throttle_reason = True, reason
             self.invocation_log.add(record)
-            raise AwsError("TooManyRequestsException", "Rate Exceeded.", 429,
-                           {"Type": "User", "Reason": reason, "retryAfterSeconds": ""})
+            raise TooManyRequestsException("Rate Exceeded.", extra={"Reason": reason, "retryAfterSeconds": ""})
         self.in_flight[function.name] = self.in_flight.get(function.name, 0) + 1
         try:
             result, provisioned = self._execute(function, version, payload, request_id)
@@ -210,9 +212,7 @@ class InvokeOps:
         try:
             outcome = self.run(function, event.qualifier, version, event.payload, "Event",
                                event.attempts + 1, event.request_id)
-        except AwsError as throttled:
-            if throttled.code != "TooManyRequestsException":
-                raise
+        except TooManyRequestsException:
             event.due_at = self.now + THROTTLE_RETRY_S
             self.queue.push(event)
             return
@@ -288,6 +288,5 @@ def _check_json(payload: bytes) -> None:
     try:
         json.loads(payload)
     except ValueError as problem:
-        raise AwsError("InvalidRequestContentException",
-                       f"Could not parse request body into json: Could not parse payload into json: {problem}",
-                       400, {"Type": "User"}) from None
+        raise InvalidRequestContentException("Could not parse request body into json: "
+                                             f"Could not parse payload into json: {problem}") from None

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import re
 
+from course.sim.awslambda.errors import (
+    InvalidParameterValueException,
+    PreconditionFailedException,
+    ResourceNotFoundException,
+    ValidationException,
+)
 from course.sim.awslambda.state import Function, Version
-from course.sim.errors import AwsError
 
 _NAME = re.compile(
     r"(?:arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):function:|(?P<partial>\d{12}):function:)?"
     r"(?P<name>[a-zA-Z0-9-_]+)(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?")
-
-
-def not_found(message: str) -> AwsError:
-    return AwsError("ResourceNotFoundException", message, 404, {"Type": "User"})
-
-
-def conflict(message: str) -> AwsError:
-    return AwsError("ResourceConflictException", message, 409, {"Type": "User"})
 
 
 class Registry:
@@ -41,20 +38,18 @@ class Registry:
     def split_name(self, function_name: str, qualifier: str | None = None) -> tuple[str, str | None]:
         match = _NAME.fullmatch(function_name or "")
         if not match:
-            raise AwsError("ValidationException",
-                           f"1 validation error detected: Value '{function_name}' at 'functionName' failed to "
-                           "satisfy constraint: Member must satisfy regular expression pattern: "
-                           "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?"
-                           "([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?", 400)
+            raise ValidationException(f"1 validation error detected: Value '{function_name}' at 'functionName' failed "
+                                      "to satisfy constraint: Member must satisfy regular expression pattern: "
+                                      "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?"
+                                      "(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")
         derived = match.group("qualifier")
         if derived and qualifier and derived != qualifier:
-            raise AwsError("InvalidParameterValueException",
-                           "The derived qualifier from the function name does not match the specified qualifier.",
-                           400, {"Type": "User"})
+            raise InvalidParameterValueException("The derived qualifier from the function "
+                                                 "name does not match the specified qualifier.")
         account = match.group("account") or match.group("partial")
         region = match.group("region")
         if (account and account != self.account.account_id) or (region and region != self.account.region):
-            raise not_found(f"Function not found: {function_name}")
+            raise ResourceNotFoundException(f"Function not found: {function_name}")
         return match.group("name"), derived or qualifier or None
 
     def function(self, function_name: str, qualifier: str | None = None) -> tuple[Function, str | None]:
@@ -62,7 +57,8 @@ class Registry:
         function = self._functions.get(name)
         if function is None:
             arn = self.function_arn(name)
-            raise not_found(f"Function not found: {arn}:{qualifier}" if qualifier else f"Function not found: {arn}")
+            raise ResourceNotFoundException(f"Function not found: {arn}:{qualifier}" if qualifier
+                                            else f"Function not found: {arn}")
         return function, qualifier
 
     def version(self, function: Function, qualifier: str | None) -> Version:
@@ -72,14 +68,13 @@ class Registry:
             return function.latest
         version = function.versions.get(number)
         if version is None:
-            raise not_found(f"Function not found: {function.qualified_arn(qualifier)}")
+            raise ResourceNotFoundException(f"Function not found: {function.qualified_arn(qualifier)}")
         return version
 
     def check_revision(self, current: str, given: str | None) -> None:
         if given and given != current:
-            raise AwsError("PreconditionFailedException",
-                           "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/"
-                           "GetAlias API to retrieve the latest Revision Id", 412, {"Type": "User"})
+            raise PreconditionFailedException("The Revision Id provided does not match the latest Revision Id. "
+                                              "Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 
 
 def page(rows: list, key: str, params: dict) -> dict:

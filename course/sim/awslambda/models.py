@@ -19,13 +19,13 @@ from course.sim.awslambda.aliases import AliasOps
 from course.sim.awslambda.code import CodeStore
 from course.sim.awslambda.concurrency import ConcurrencyOps
 from course.sim.awslambda.environments import Pools
+from course.sim.awslambda.errors import InvalidParameterValueException, ResourceConflictException
 from course.sim.awslambda.esm import EventSourceMappingOps
 from course.sim.awslambda.events import EventOps
 from course.sim.awslambda.invocations import AsyncQueue, InvocationLog
 from course.sim.awslambda.invoke import InvokeOps
-from course.sim.awslambda.lookup import Registry, conflict, page
+from course.sim.awslambda.lookup import Registry, page
 from course.sim.awslambda.state import Function, Version, configuration, new_revision
-from course.sim.errors import AwsError
 from course.sim.service import Service, operation
 
 #: Configuration parameters CreateFunction and UpdateFunctionConfiguration share.
@@ -78,7 +78,7 @@ class LambdaService(Registry, AliasOps, ConcurrencyOps, EventOps, EventSourceMap
         name = params["FunctionName"]
         config.check_function_name(name)
         if name in self._functions:
-            raise conflict(f"Function already exist: {name}")
+            raise ResourceConflictException(f"Function already exist: {name}")
         cfg = copy.deepcopy(DEFAULTS)
         cfg.update({k: copy.deepcopy(params[k]) for k in CONFIG_KEYS if k in params})
         code = params.get("Code") or {}
@@ -164,15 +164,14 @@ class LambdaService(Registry, AliasOps, ConcurrencyOps, EventOps, EventSourceMap
 
     def _delete_version(self, function: Function, qualifier: str) -> None:
         if qualifier == "$LATEST":
-            raise AwsError("InvalidParameterValueException",
-                           "$LATEST version cannot be deleted without deleting the function.", 400, {"Type": "User"})
+            raise InvalidParameterValueException("$LATEST version cannot be deleted without deleting the function.")
         if qualifier in function.aliases:
-            raise AwsError("InvalidParameterValueException",
-                           "Deletion of aliases is not currently supported.", 400, {"Type": "User"})
+            raise InvalidParameterValueException("Deletion of aliases is not currently supported.")
         self.version(function, qualifier)
         users = sorted(a.name for a in function.aliases.values() if a.version == qualifier or qualifier in a.weights)
         if users:
-            raise conflict(f"Unable to delete version because the following aliases reference it: {users}")
+            raise ResourceConflictException("Unable to delete version because the "
+                                            f"following aliases reference it: {users}")
         del function.versions[qualifier]
         function.provisioned.pop(qualifier, None)
         function.event_configs.pop(qualifier, None)
@@ -198,10 +197,9 @@ class LambdaService(Registry, AliasOps, ConcurrencyOps, EventOps, EventSourceMap
         self.check_revision(latest.revision_id, params.get("RevisionId"))
         wanted = params.get("CodeSha256")
         if wanted and wanted != latest.code.sha256:
-            raise AwsError("InvalidParameterValueException",
-                           f"CodeSHA256 ({wanted}) is different from current CodeSHA256 in $LATEST "
-                           f"({latest.code.sha256}). Please try again with the CodeSHA256 in $LATEST.",
-                           400, {"Type": "User"})
+            raise InvalidParameterValueException(f"CodeSHA256 ({wanted}) is different from current "
+                                                 f"CodeSHA256 in $LATEST ({latest.code.sha256}). "
+                                                 "Please try again with the CodeSHA256 in $LATEST.")
         version = self._publish(function, params.get("Description", ""))
         return configuration(function, version, qualified=True)
 

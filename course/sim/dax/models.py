@@ -25,7 +25,22 @@ from datetime import datetime, timezone
 from course.sim.dax import dataplane
 from course.sim.dax.cache import DEFAULT_TTL_MS, ClusterCache
 from course.sim.dax.client import ENDPOINT_PARAM
-from course.sim.errors import AwsError
+from course.sim.dax.errors import (
+    ClusterAlreadyExistsFault,
+    ClusterNotFoundFault,
+    InvalidClusterStateFault,
+    InvalidParameterCombinationException,
+    InvalidParameterGroupStateFault,
+    InvalidParameterValueException,
+    InvalidSubnet,
+    NodeQuotaForClusterExceededFault,
+    ParameterGroupAlreadyExistsFault,
+    ParameterGroupNotFoundFault,
+    SubnetGroupAlreadyExistsFault,
+    SubnetGroupInUseFault,
+    SubnetGroupNotFoundFault,
+    ValidationException,
+)
 from course.sim.service import Service, operation
 
 #: One primary plus up to ten read replicas (facts.md §9, DAX.concepts.cluster.html).
@@ -44,14 +59,6 @@ _PARAMETERS = {
     "query-ttl-millis": "Duration in milliseconds for queries to remain cached",
     "record-ttl-millis": "Duration in milliseconds for records to remain valid in cache (Default: 0 = infinite)",
 }
-
-
-def _fault(code: str, message: str, status: int = 400) -> AwsError:
-    return AwsError(code, message, status)
-
-
-def _invalid(message: str) -> AwsError:
-    return _fault("InvalidParameterValueException", message)
 
 
 class Cluster:
@@ -130,8 +137,8 @@ class DaxService(Service):
         params = dict(params)
         endpoint = params.pop(ENDPOINT_PARAM)
         if operation_name not in dataplane.OPERATIONS:
-            raise AwsError("ValidationException", f"DAX does not serve {operation_name}: a DAX client reads and "
-                           "writes items only; table operations go to DynamoDB through an ordinary client.", 400)
+            raise ValidationException(f"DAX does not serve {operation_name}: a DAX client reads and writes "
+                                      "items only; table operations go to DynamoDB through an ordinary client.")
         cluster = self.cluster_at(endpoint)
         self.account.service("dynamodb").refuse_unmodeled(params)
         entry = self.account.current_call
@@ -144,11 +151,11 @@ class DaxService(Service):
         for cluster in self.clusters.values():
             if cluster.address == host:
                 if cluster.status != "available":
-                    raise _fault("InvalidClusterStateFault", f"DAX cluster {cluster.name} is {cluster.status}; it "
-                                 "serves requests once its status is available.")
+                    raise InvalidClusterStateFault(f"DAX cluster {cluster.name} is {cluster.status}; "
+                                                   "it serves requests once its status is available.")
                 return cluster
-        raise _fault("ClusterNotFoundFault", f"No DAX cluster answers at {endpoint}: use the URL of an existing "
-                     "cluster's ClusterDiscoveryEndpoint.")
+        raise ClusterNotFoundFault(f"No DAX cluster answers at {endpoint}: use the URL "
+                                   "of an existing cluster's ClusterDiscoveryEndpoint.")
 
     def stats(self, cluster_name: str) -> dict:
         """Item and query cache hits and misses of one cluster (CloudWatch's figures on AWS)."""
@@ -159,34 +166,35 @@ class DaxService(Service):
     def _cluster(self, name: str) -> Cluster:
         cluster = self.clusters.get(str(name).lower())
         if cluster is None:
-            raise _fault("ClusterNotFoundFault", f"Cluster {name} not found.")
+            raise ClusterNotFoundFault(f"Cluster {name} not found.")
         return cluster
 
     @operation("CreateCluster")
     def create_cluster(self, params: dict, *, settle: bool = False) -> dict:
         name = str(params["ClusterName"]).lower()
         if not _NAME.match(name) or name.endswith("-") or "--" in name:
-            raise _invalid("ClusterName must contain from 1 to 20 alphanumeric characters or hyphens, begin with a "
-                           "letter, and must not end with a hyphen or contain two consecutive hyphens.")
+            raise InvalidParameterValueException("ClusterName must contain from 1 to 20 alphanumeric "
+                                                 "characters or hyphens, begin with a letter, and must not "
+                                                 "end with a hyphen or contain two consecutive hyphens.")
         nodes = params["ReplicationFactor"]
         if nodes < 1:
-            raise _invalid("ReplicationFactor must be at least 1.")
+            raise InvalidParameterValueException("ReplicationFactor must be at least 1.")
         if nodes > MAX_NODES:
-            raise _fault("NodeQuotaForClusterExceededFault", f"A DAX cluster has at most {MAX_NODES} nodes (one "
-                         f"primary and up to {MAX_NODES - 1} read replicas); ReplicationFactor was {nodes}.")
+            raise NodeQuotaForClusterExceededFault(f"A DAX cluster has at most {MAX_NODES} nodes (one primary and up "
+                                                   f"to {MAX_NODES - 1} read replicas); ReplicationFactor was {nodes}.")
         zones = params.get("AvailabilityZones")
         if zones and len(zones) != nodes:
-            raise _fault("InvalidParameterCombinationException", "The number of AvailabilityZones must equal the "
-                         "ReplicationFactor.")
+            raise InvalidParameterCombinationException("The number of AvailabilityZones "
+                                                       "must equal the ReplicationFactor.")
         if not _NODE_TYPE.match(str(params["NodeType"])):
-            raise _invalid(f"Invalid node type: {params['NodeType']} (node types look like dax.r5.large or "
-                           "dax.t3.small).")
+            raise InvalidParameterValueException(f"Invalid node type: {params['NodeType']} (node "
+                                                 "types look like dax.r5.large or dax.t3.small).")
         if (params.get("ParameterGroupName") or DEFAULT_PARAMETER_GROUP) not in self.parameter_groups:
-            raise _fault("ParameterGroupNotFoundFault", f"Parameter group {params['ParameterGroupName']} not found.")
+            raise ParameterGroupNotFoundFault(f"Parameter group {params['ParameterGroupName']} not found.")
         if (params.get("SubnetGroupName") or DEFAULT_SUBNET_GROUP) not in self.subnet_groups:
-            raise _fault("SubnetGroupNotFoundFault", f"Subnet group {params['SubnetGroupName']} not found.")
+            raise SubnetGroupNotFoundFault(f"Subnet group {params['SubnetGroupName']} not found.")
         if name in self.clusters:
-            raise _fault("ClusterAlreadyExistsFault", f"Cluster {name} already exists.")
+            raise ClusterAlreadyExistsFault(f"Cluster {name} already exists.")
         cluster = self.clusters[name] = Cluster(self, dict(params), name)
         if settle:
             cluster.status = "available"
@@ -208,7 +216,7 @@ class DaxService(Service):
     def delete_cluster(self, params: dict, *, settle: bool = False) -> dict:
         cluster = self._cluster(params["ClusterName"])
         if cluster.status == "deleting":
-            raise _fault("InvalidClusterStateFault", f"Cluster {cluster.name} is already being deleted.")
+            raise InvalidClusterStateFault(f"Cluster {cluster.name} is already being deleted.")
         cluster.status = "deleting"
         out = {"Cluster": cluster.describe(self)}
         if settle:
@@ -226,16 +234,16 @@ class DaxService(Service):
     def _parameter_group(self, name: str) -> dict:
         group = self.parameter_groups.get(name)
         if group is None:
-            raise _fault("ParameterGroupNotFoundFault", f"Parameter group {name} not found.")
+            raise ParameterGroupNotFoundFault(f"Parameter group {name} not found.")
         return group
 
     @operation("CreateParameterGroup")
     def create_parameter_group(self, params: dict) -> dict:
         name = params["ParameterGroupName"]
         if not name:
-            raise _invalid("ParameterGroupName must not be empty.")
+            raise InvalidParameterValueException("ParameterGroupName must not be empty.")
         if name in self.parameter_groups:
-            raise _fault("ParameterGroupAlreadyExistsFault", f"Parameter group {name} already exists.")
+            raise ParameterGroupAlreadyExistsFault(f"Parameter group {name} already exists.")
         group = self.parameter_groups[name] = self._group(name, params.get("Description") or "")
         return {"ParameterGroup": {"ParameterGroupName": name, "Description": group["Description"]}}
 
@@ -243,16 +251,18 @@ class DaxService(Service):
     def update_parameter_group(self, params: dict) -> dict:
         group = self._parameter_group(params["ParameterGroupName"])
         if group["ParameterGroupName"] == DEFAULT_PARAMETER_GROUP:
-            raise _fault("InvalidParameterGroupStateFault", "The default parameter group cannot be modified; create "
-                         "a parameter group of your own.")
+            raise InvalidParameterGroupStateFault("The default parameter group cannot be "
+                                                  "modified; create a parameter group of your own.")
         changes = {}
         for pair in params["ParameterNameValues"]:
             name, value = pair.get("ParameterName"), pair.get("ParameterValue")
             if name not in _PARAMETERS:
-                raise _invalid(f"Unknown parameter {name}: record-ttl-millis and query-ttl-millis are the only "
-                               "parameters a DAX parameter group has.")
+                raise InvalidParameterValueException(f"Unknown parameter {name}: record-ttl-millis "
+                                                     "and query-ttl-millis are the only "
+                                                     "parameters a DAX parameter group has.")
             if not isinstance(value, str) or not value.isdigit():
-                raise _invalid(f"Invalid value {value!r} for {name}: an integer number of milliseconds, 0 or more.")
+                raise InvalidParameterValueException(f"Invalid value {value!r} for {name}: an "
+                                                     "integer number of milliseconds, 0 or more.")
             changes[name] = int(value)
         group.update(changes)
         for cluster in self.clusters.values():
@@ -273,7 +283,7 @@ class DaxService(Service):
         group = self._parameter_group(params["ParameterGroupName"])
         source = params.get("Source")
         if source not in (None, "user", "system"):
-            raise _invalid(f"Invalid Source {source}: user or system.")
+            raise InvalidParameterValueException(f"Invalid Source {source}: user or system.")
         return {"Parameters": [] if source == "system" else self._parameters(group)}
 
     @operation("DescribeDefaultParameters")
@@ -292,9 +302,9 @@ class DaxService(Service):
         group = self._parameter_group(params["ParameterGroupName"])
         name = group["ParameterGroupName"]
         if name == DEFAULT_PARAMETER_GROUP:
-            raise _fault("InvalidParameterGroupStateFault", "The default parameter group cannot be deleted.")
+            raise InvalidParameterGroupStateFault("The default parameter group cannot be deleted.")
         if any(c.parameter_group == name for c in self.clusters.values()):
-            raise _fault("InvalidParameterGroupStateFault", f"Parameter group {name} is in use by a cluster.")
+            raise InvalidParameterGroupStateFault(f"Parameter group {name} is in use by a cluster.")
         del self.parameter_groups[name]
         return {"DeletionMessage": f"Parameter group {name} has been deleted."}
 
@@ -304,9 +314,9 @@ class DaxService(Service):
     def create_subnet_group(self, params: dict) -> dict:
         name = params["SubnetGroupName"]
         if name in self.subnet_groups:
-            raise _fault("SubnetGroupAlreadyExistsFault", f"Subnet group {name} already exists.")
+            raise SubnetGroupAlreadyExistsFault(f"Subnet group {name} already exists.")
         if not params["SubnetIds"]:
-            raise _fault("InvalidSubnet", "A subnet group needs at least one subnet.")
+            raise InvalidSubnet("A subnet group needs at least one subnet.")
         group = self.subnet_groups[name] = {
             "SubnetGroupName": name, "Description": params.get("Description") or "", "VpcId": "vpc-simulated",
             "Subnets": [{"SubnetIdentifier": s, "SubnetAvailabilityZone": ""} for s in params["SubnetIds"]]}
@@ -317,15 +327,15 @@ class DaxService(Service):
         names = params.get("SubnetGroupNames")
         for n in names or []:
             if n not in self.subnet_groups:
-                raise _fault("SubnetGroupNotFoundFault", f"Subnet group {n} not found.")
+                raise SubnetGroupNotFoundFault(f"Subnet group {n} not found.")
         return {"SubnetGroups": [self.subnet_groups[n] for n in (names or self.subnet_groups)]}
 
     @operation("DeleteSubnetGroup")
     def delete_subnet_group(self, params: dict) -> dict:
         name = params["SubnetGroupName"]
         if name not in self.subnet_groups:
-            raise _fault("SubnetGroupNotFoundFault", f"Subnet group {name} not found.")
+            raise SubnetGroupNotFoundFault(f"Subnet group {name} not found.")
         if any(c.subnet_group == name for c in self.clusters.values()):
-            raise _fault("SubnetGroupInUseFault", f"Subnet group {name} is in use by a cluster.")
+            raise SubnetGroupInUseFault(f"Subnet group {name} is in use by a cluster.")
         del self.subnet_groups[name]
         return {"DeletionMessage": f"Subnet group {name} has been deleted."}

@@ -9,14 +9,8 @@ ExpressionAttributeNames/Values" check is per request, not per expression.
 from __future__ import annotations
 
 from course.sim.dynamodb import expressions_eval as ev
-from course.sim.dynamodb.expressions_eval import (
-    Path,
-    Update,
-    Value,
-    invalid,
-    render_value,
-    type_of,
-)
+from course.sim.dynamodb.errors import ValidationException
+from course.sim.dynamodb.expressions_eval import Path, Update, Value, render_value, type_of
 
 # DynamoDB's reserved words. A–EXTENDED is copied from the "Reserved words in DynamoDB" page;
 # the rest of the alphabet was reconstructed from memory of that page, so it may miss a few words.
@@ -74,7 +68,7 @@ def _syntax(label, text, tokens, token):
     following = text[token.end:].split(None, 1)
     near_end = token.end + (len(text[token.end:]) - len(text[token.end:].lstrip())) + (len(following[0]) if following else 0)
     near = text[previous:near_end].strip()
-    return invalid(f'Invalid {label}: Syntax error; token: "{token.text}", near: "{near}"')
+    return ValidationException(f'Invalid {label}: Syntax error; token: "{token.text}", near: "{near}"')
 
 
 class Parser:
@@ -82,7 +76,7 @@ class Parser:
 
     def __init__(self, text, label, names, values):
         if not text or not text.strip():
-            raise invalid(f"Invalid {label}: The expression can not be empty;")
+            raise ValidationException(f"Invalid {label}: The expression can not be empty;")
         self.text, self.label, self.names, self.values = text, label, names or {}, values or {}
         self.tokens = tokenize(text, label)
         self.pos = 0
@@ -119,7 +113,7 @@ class Parser:
             raise self.error()
 
     def fail(self, message):
-        return invalid(f"Invalid {self.label}: {message}")
+        return ValidationException(f"Invalid {self.label}: {message}")
 
     # -- paths and operands
     def path(self) -> Path:
@@ -419,7 +413,7 @@ def check_unused(names, values, used_names, used_values) -> None:
                                ("ExpressionAttributeNames", names or {}, used_names)):
         unused = sorted(set(given) - set(used))
         if unused:
-            raise invalid(f"Value provided in {label} unused in expressions: keys: {{{', '.join(unused)}}}")
+            raise ValidationException(f"Value provided in {label} unused in expressions: keys: {{{', '.join(unused)}}}")
 
 
 def _key_condition(tree, key_schema) -> ev.KeyCondition:
@@ -431,41 +425,41 @@ def _key_condition(tree, key_schema) -> ev.KeyCondition:
         node = stack.pop()
         banned = {ev.Or: "OR", ev.Not: "NOT", ev.In: "IN"}.get(type(node))
         if banned:
-            raise invalid(f"Invalid operator used in KeyConditionExpression: {banned}")
+            raise ValidationException(f"Invalid operator used in KeyConditionExpression: {banned}")
         if isinstance(node, ev.And):
             stack += [node.right, node.left]
             continue
         parts.append(node)
     if len(parts) > 2:
-        raise invalid("Conditions can be of length 1 or 2 only")
+        raise ValidationException("Conditions can be of length 1 or 2 only")
     subjects = [n.args[0] if isinstance(n, ev.Function) else n.subject if isinstance(n, ev.Between) else n.left
                 for n in parts]
     found = {}
     for node in parts:
         if isinstance(node, ev.Function):
             if node.name != "begins_with":
-                raise invalid(f"Invalid operator used in KeyConditionExpression: {node.name}")
+                raise ValidationException(f"Invalid operator used in KeyConditionExpression: {node.name}")
             subject, op, operands = node.args[0], "begins_with", node.args[1:]
         elif isinstance(node, ev.Between):
             subject, op, operands = node.subject, "BETWEEN", [node.low, node.high]
         else:
             if node.op == "<>":
-                raise invalid("Invalid operator used in KeyConditionExpression: <>")
+                raise ValidationException("Invalid operator used in KeyConditionExpression: <>")
             subject, op, operands = node.left, node.op, [node.right]
         if not isinstance(subject, Path) or len(subject.elements) != 1 or not all(isinstance(o, Value) for o in operands):
-            raise invalid("Query key condition not supported")
+            raise ValidationException("Query key condition not supported")
         name = subject.elements[0]
         if name not in (hash_key, range_key):
             named = {p.elements[0] for p in subjects if isinstance(p, Path)}
             missed = range_key if hash_key in named and range_key is not None else hash_key
-            raise invalid(f"Query condition missed key schema element: {missed}")
+            raise ValidationException(f"Query condition missed key schema element: {missed}")
         if name in found:
-            raise invalid("KeyConditionExpressions must only contain one condition per key")
+            raise ValidationException("KeyConditionExpressions must only contain one condition per key")
         found[name] = (op, [o.av for o in operands])
     if hash_key not in found:
-        raise invalid(f"Query condition missed key schema element: {hash_key}")
+        raise ValidationException(f"Query condition missed key schema element: {hash_key}")
     if found[hash_key][0] != "=":
-        raise invalid("Query key condition not supported")
+        raise ValidationException("Query key condition not supported")
     sort = found.get(range_key)
     return ev.KeyCondition(hash_key, found[hash_key][1][0], range_key if sort else None,
                            sort[0] if sort else None, sort[1] if sort else [])

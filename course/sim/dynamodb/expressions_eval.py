@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from decimal import Context, Decimal, Inexact, Overflow, Rounded, Underflow
 
+from course.sim.dynamodb.errors import ValidationException
 from course.sim.dynamodb.items import copy_item, copy_value
-from course.sim.errors import AwsError
 
 # DynamoDB keeps 38 significant digits; trapping Inexact/Rounded makes a result that would lose
 # digits fail loudly, as the service does, instead of silently rounding.
 NUMBER_CONTEXT = Context(prec=38, traps=[Inexact, Rounded, Overflow, Underflow], Emax=125, Emin=-130)
 SET_TYPES = ("SS", "NS", "BS")
 SCALAR_OF_SET = {"SS": "S", "NS": "N", "BS": "B"}
-
-
-def invalid(message: str) -> AwsError:
-    """Every expression failure is a 400 ValidationException; one constructor keeps that uniform."""
-    return AwsError("ValidationException", message, 400)
 
 
 def type_of(av: dict) -> str:
@@ -148,7 +143,7 @@ def _parent(item: dict, path: Path):
 
 def assign(item: dict, path: Path, value: dict) -> None:
     parent, last = _parent(item, path), path.elements[-1]
-    bad = invalid("The document path provided in the update expression is invalid for update")
+    bad = ValidationException("The document path provided in the update expression is invalid for update")
     if parent is None:
         raise bad
     if isinstance(last, int):
@@ -310,7 +305,7 @@ class ListAppend:
     def update_value(self, item):
         a, b = update_value(self.first, item), update_value(self.second, item)
         if type_of(a) != "L" or type_of(b) != "L":
-            raise invalid(WRONG_TYPE)
+            raise ValidationException(WRONG_TYPE)
         return {"L": list(a["L"]) + list(b["L"])}
 
 
@@ -321,7 +316,7 @@ class Arithmetic:
     def update_value(self, item):
         a, b = update_value(self.left, item), update_value(self.right, item)
         if type_of(a) != "N" or type_of(b) != "N":
-            raise invalid(WRONG_TYPE)
+            raise ValidationException(WRONG_TYPE)
         return {"N": arithmetic(self.op, number(a["N"]), number(b["N"]))}
 
 
@@ -329,7 +324,8 @@ def arithmetic(op: str, a: Decimal, b: Decimal) -> str:
     try:
         result = NUMBER_CONTEXT.add(a, b) if op == "+" else NUMBER_CONTEXT.subtract(a, b)
     except (Inexact, Rounded, Overflow, Underflow):
-        raise invalid("Number overflow. Attempting to store a number with magnitude larger than supported range") from None
+        raise ValidationException("Number overflow. Attempting to store a number "
+                                  "with magnitude larger than supported range") from None
     return format_number(result)
 
 
@@ -339,7 +335,7 @@ def update_value(operand, item) -> dict:
         return operand.update_value(item)
     found = operand.resolve(item)
     if found is None:
-        raise invalid("The provided expression refers to an attribute that does not exist in the item")
+        raise ValidationException("The provided expression refers to an attribute that does not exist in the item")
     return found
 
 
@@ -348,7 +344,7 @@ def add_to(existing: dict | None, value: dict) -> dict:
         return copy_value(value)
     kind, vkind = type_of(existing), type_of(value)
     if kind != vkind:
-        raise invalid(WRONG_TYPE)
+        raise ValidationException(WRONG_TYPE)
     if kind == "N":
         return {"N": arithmetic("+", number(existing["N"]), number(value["N"]))}
     members = list(existing[kind])
@@ -367,7 +363,7 @@ def delete_from(existing: dict | None, value: dict) -> dict | None:
         return None
     kind = type_of(existing)
     if kind != type_of(value):
-        raise invalid(WRONG_TYPE)
+        raise ValidationException(WRONG_TYPE)
     drop = _set_members(value)
     kept = [m for m in existing[kind] if _set_members({kind: [m]}).pop() not in drop]
     return {kind: kept} if kept else None
@@ -388,12 +384,12 @@ class Update:
         for path, value in self.adds:
             existing = path.resolve(before)
             if existing is not None and type_of(existing) not in ("N",) + SET_TYPES:
-                raise invalid(WRONG_TYPE)
+                raise ValidationException(WRONG_TYPE)
             assign(result, path, add_to(existing, value.av))
         for path, value in self.deletes:
             existing = path.resolve(before)
             if existing is not None and type_of(existing) not in SET_TYPES:
-                raise invalid(WRONG_TYPE)
+                raise ValidationException(WRONG_TYPE)
             left = delete_from(existing, value.av)
             if left is None:
                 remove(result, [path])

@@ -28,14 +28,9 @@ import copy
 import re
 
 from course.sim.dynamodb import capacity
-from course.sim.dynamodb.items import (
-    INVALID,
-    item_size,
-    key_order,
-    validation_error,
-)
+from course.sim.dynamodb.errors import ItemCollectionSizeLimitExceededException, ValidationException
+from course.sim.dynamodb.items import INVALID, item_size, key_order
 from course.sim.dynamodb.keyspace import KeySpace
-from course.sim.errors import AwsError
 
 GSI, LSI = "GSI", "LSI"
 PROJECTION_TYPES = ("ALL", "KEYS_ONLY", "INCLUDE")
@@ -50,8 +45,8 @@ GSI_BACKFILL_SECONDS = 60
 _INDEX_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
 
 
-def _problem(message: str) -> AwsError:
-    return validation_error(INVALID + message)
+def _problem(message: str) -> ValidationException:
+    return ValidationException(INVALID + message)
 
 
 # -- definitions ------------------------------------------------------------------------------------
@@ -109,13 +104,13 @@ def _check_one(spec: dict, kind: str, position: int, names: list[str], seen: set
     name = spec["IndexName"]
     field = "localSecondaryIndexes" if kind == LSI else "globalSecondaryIndexes"
     if not _INDEX_NAME.fullmatch(name) or len(name) > 255:
-        raise validation_error(f"1 validation error detected: Value '{name}' at '{field}.{position}.member.indexName' "
-                               "failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                               "[a-zA-Z0-9_.-]+")
+        raise ValidationException(f"1 validation error detected: Value '{name}' at "
+                                  f"'{field}.{position}.member.indexName' failed to satisfy constraint: "
+                                  "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
     keys = [dict(k) for k in spec.get("KeySchema") or []]
     if not keys or len(keys) > 2:
-        raise validation_error(f"1 validation error detected: Value at '{field}.{position}.member.keySchema' failed "
-                               "to satisfy constraint: Member must have length less than or equal to 2")
+        raise ValidationException(f"1 validation error detected: Value at '{field}.{position}.member.keySchema' "
+                                  "failed to satisfy constraint: Member must have length less than or equal to 2")
     key_names = [k["AttributeName"] for k in keys]
     if any(k not in names for k in key_names):
         raise _problem("Some index key attributes are not defined in AttributeDefinitions. "
@@ -138,8 +133,9 @@ def check_projection(projection: dict) -> dict:
     if kind is None:
         raise _problem("Unknown ProjectionType: null")
     if kind not in PROJECTION_TYPES:
-        raise validation_error(f"1 validation error detected: Value '{kind}' at 'projection.projectionType' failed "
-                               "to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
+        raise ValidationException(f"1 validation error detected: Value '{kind}' at "
+                                  "'projection.projectionType' failed to satisfy constraint: "
+                                  "Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
     if projection.get("NonKeyAttributes") is not None and kind != "INCLUDE":
         raise _problem(f"ProjectionType is {kind}, but NonKeyAttributes is specified")
     out = {"ProjectionType": kind}
@@ -160,9 +156,10 @@ def check_index_throughput(spec: dict, billing: str) -> dict | None:
         raise _problem(f"ProvisionedThroughput must be specified for index: {name}")
     for field in ("ReadCapacityUnits", "WriteCapacityUnits"):
         if throughput.get(field, 0) < 1:
-            raise validation_error(f"1 validation error detected: Value '{throughput.get(field)}' at "
-                                   f"'globalSecondaryIndexes.member.provisionedThroughput.{field[0].lower() + field[1:]}' "
-                                   "failed to satisfy constraint: Member must have value greater than or equal to 1")
+            raise ValidationException(f"1 validation error detected: Value '{throughput.get(field)}' at "
+                                      f"'globalSecondaryIndexes.member.provisionedThroughput.{field[0].lower() + field[1:]}' "
+                                      "failed to satisfy constraint: Member must have value greater "
+                                      "than or equal to 1")
     return {"ReadCapacityUnits": throughput["ReadCapacityUnits"], "WriteCapacityUnits": throughput["WriteCapacityUnits"]}
 
 
@@ -209,10 +206,10 @@ class Index(KeySpace):
                 raise _problem(f"Type mismatch for Index Key {name} Expected: {kind} Actual: {actual} "
                                f"IndexName: {self.name}")
             if item[name][actual] in ("", b""):
-                raise validation_error("One or more parameter values are not valid. A value specified for a "
-                                       "secondary index key is not supported. The AttributeValue for a key attribute "
-                                       f"cannot contain an empty {'string' if kind == 'S' else 'binary'} value. "
-                                       f"IndexName: {self.name}, IndexKey: {name}")
+                raise ValidationException("One or more parameter values are not valid. A value specified for a "
+                                          "secondary index key is not supported. The AttributeValue for a key "
+                                          f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} "
+                                          f"value. IndexName: {self.name}, IndexKey: {name}")
 
     def project(self, item: dict) -> dict:
         kind = self.projection["ProjectionType"]
@@ -330,6 +327,6 @@ def check_collection(table, old: dict | None, new: dict | None) -> None:
     before = collection_size(table, new[table.hash_key])
     after = before - contribution(old) + contribution(new)
     if after > ITEM_COLLECTION_LIMIT_BYTES and after > before:
-        raise AwsError("ItemCollectionSizeLimitExceededException",
-                       "Item collection size limit exceeded: the items and local secondary index entries with this "
-                       f"partition key value would exceed {ITEM_COLLECTION_LIMIT_BYTES} bytes", 400)
+        raise ItemCollectionSizeLimitExceededException("Item collection size limit exceeded: the items and "
+                                                       "local secondary index entries with this partition key "
+                                                       f"value would exceed {ITEM_COLLECTION_LIMIT_BYTES} bytes")

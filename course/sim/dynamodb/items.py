@@ -20,7 +20,7 @@ import base64
 import re
 from decimal import Context, Decimal, InvalidOperation
 
-from course.sim.errors import AwsError
+from course.sim.dynamodb.errors import ValidationException
 
 # "The maximum item size in DynamoDB is 400 KB" with 1 KB = 1024 bytes (Constraints page), so an
 # item of exactly 409,600 bytes is accepted and 409,601 is not.
@@ -70,11 +70,6 @@ _PLAIN = re.compile(r"-?(?:[1-9]\d*|0\.\d*[1-9]|[1-9]\d*\.\d*[1-9])|0")
 _PLAIN_MAX = 38
 
 
-def validation_error(message: str) -> AwsError:
-    """Every value problem is the same 400 ValidationException; one place builds it."""
-    return AwsError("ValidationException", message, 400)
-
-
 # --- numbers -----------------------------------------------------------------------------------
 
 def parse_number(text) -> Decimal:
@@ -84,20 +79,20 @@ def parse_number(text) -> Decimal:
     (a 39-digit number of huge magnitude gets the precision message).
     """
     if not isinstance(text, str) or text == "":
-        raise validation_error(MSG_NOT_NUMERIC)
+        raise ValidationException(MSG_NOT_NUMERIC)
     if not _NUMBER.fullmatch(text):
-        raise validation_error(f"{MSG_NOT_NUMERIC}: {text}")
+        raise ValidationException(f"{MSG_NOT_NUMERIC}: {text}")
     try:
         value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex already rejects these
-        raise validation_error(f"{MSG_NOT_NUMERIC}: {text}") from None
+        raise ValidationException(f"{MSG_NOT_NUMERIC}: {text}") from None
     if significant_digits(value) > MAX_SIGNIFICANT_DIGITS:
-        raise validation_error(MSG_TOO_PRECISE)
+        raise ValidationException(MSG_TOO_PRECISE)
     magnitude = value.copy_abs()  # abs() would round to the 28-digit default context
     if magnitude > MAX_NUMBER:
-        raise validation_error(MSG_OVERFLOW)
+        raise ValidationException(MSG_OVERFLOW)
     if magnitude and magnitude < MIN_NUMBER:
-        raise validation_error(MSG_UNDERFLOW)
+        raise ValidationException(MSG_UNDERFLOW)
     return value
 
 
@@ -144,19 +139,19 @@ def number_size(text: str) -> int:
 
 def _type_of(value) -> str:
     if not isinstance(value, dict) or not value:
-        raise validation_error(MSG_EMPTY_VALUE)
+        raise ValidationException(MSG_EMPTY_VALUE)
     if len(value) > 1:
-        raise validation_error(MSG_MANY_TYPES)
+        raise ValidationException(MSG_MANY_TYPES)
     (kind,) = value
     if kind not in TYPES:
-        raise validation_error(MSG_EMPTY_VALUE)
+        raise ValidationException(MSG_EMPTY_VALUE)
     return kind
 
 
 def _bytes(raw) -> bytes:
     if isinstance(raw, (bytes, bytearray, memoryview)):
         return bytes(raw)
-    raise validation_error(INVALID + "Binary attribute values must be bytes")
+    raise ValidationException(INVALID + "Binary attribute values must be bytes")
 
 
 def validate_value(value, depth: int = 1) -> dict:
@@ -167,70 +162,70 @@ def validate_value(value, depth: int = 1) -> dict:
     attribute), checked against the 32-level limit.
     """
     if depth > MAX_NESTING:
-        raise validation_error(MSG_TOO_DEEP)
+        raise ValidationException(MSG_TOO_DEEP)
     if type(value) is not dict or len(value) != 1:
         _type_of(value)  # raises the message for what is wrong
     for kind, raw in value.items():
         break
     if kind == "S":
         if type(raw) is not str:
-            raise validation_error(INVALID + "String attribute values must be strings")
+            raise ValidationException(INVALID + "String attribute values must be strings")
         return {"S": raw}
     if kind == "N":
         return {"N": canonical_number(raw)}
     if kind == "M":
         if not isinstance(raw, dict):
-            raise validation_error(MSG_EMPTY_VALUE)
+            raise ValidationException(MSG_EMPTY_VALUE)
         depth += 1
         return {"M": {k if type(k) is str else str(k): validate_value(v, depth) for k, v in raw.items()}}
     if kind == "L":
         if not isinstance(raw, (list, tuple)):
-            raise validation_error(MSG_EMPTY_VALUE)
+            raise ValidationException(MSG_EMPTY_VALUE)
         depth += 1
         return {"L": [validate_value(v, depth) for v in raw]}
     if kind == "B":
         return {"B": _bytes(raw)}
     if kind == "BOOL":
         if not isinstance(raw, bool):
-            raise validation_error(INVALID + "Boolean attribute values must be true or false")
+            raise ValidationException(INVALID + "Boolean attribute values must be true or false")
         return {"BOOL": raw}
     if kind == "NULL":
         if raw is not True:
-            raise validation_error(MSG_NULL_FALSE)
+            raise ValidationException(MSG_NULL_FALSE)
         return {"NULL": True}
     if kind not in TYPES:
-        raise validation_error(MSG_EMPTY_VALUE)
+        raise ValidationException(MSG_EMPTY_VALUE)
     return {kind: _validate_set(kind, raw)}
 
 
 def _validate_set(kind: str, members) -> list:
     """Sets are lists on the wire; DynamoDB refuses them empty or with repeats rather than dedupe."""
     if not isinstance(members, (list, tuple, set, frozenset)) or not members:
-        raise validation_error(MSG_EMPTY_SET[kind])
+        raise ValidationException(MSG_EMPTY_SET[kind])
     members = list(members)
     if kind == "SS":
         if not all(isinstance(m, str) for m in members):
-            raise validation_error(INVALID + "String set members must be strings")
+            raise ValidationException(INVALID + "String set members must be strings")
         if len(set(members)) != len(members):
-            raise validation_error(INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
+            raise ValidationException(INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
         return members
     if kind == "NS":
         # Duplicates are judged by value: "1" and "1.0" are the same number.
         canon = [canonical_number(m) for m in members]
         if len(set(canon)) != len(canon):
-            raise validation_error(MSG_NS_DUPLICATES)
+            raise ValidationException(MSG_NS_DUPLICATES)
         return canon
     blobs = [_bytes(m) for m in members]
     if len(set(blobs)) != len(blobs):
         shown = ", ".join(base64.b64encode(b).decode() for b in blobs)
-        raise validation_error(INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
+        raise ValidationException(INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
     return blobs
 
 
 def validate_key_type(attribute_type: str) -> str:
     """Key attributes (table or index) may only be S, N or B; documents, sets and BOOL cannot be keys."""
     if attribute_type not in KEY_TYPES:
-        raise validation_error(
+        raise ValidationException(
             f"1 validation error detected: Value '{attribute_type}' at 'attributeType' failed to satisfy "
             "constraint: Member must satisfy enum value set: [B, N, S]")
     return attribute_type
@@ -248,18 +243,19 @@ def _check_key_value(name: str, stored: dict, expected: str, sort_key: bool) -> 
     """``validate_key_value`` for a value already validated (and canonical)."""
     (actual,) = stored
     if actual != expected:
-        raise validation_error(INVALID + f"Type mismatch for key {name} expected: {expected} actual: {actual}")
+        raise ValidationException(INVALID + f"Type mismatch for key {name} expected: {expected} actual: {actual}")
     if actual == "S" and stored["S"] == "":
-        raise validation_error(
+        raise ValidationException(
             INVALID + f"The AttributeValue for a key attribute cannot contain an empty string value. Key: {name}")
     if actual == "B" and stored["B"] == b"":
-        raise validation_error(
+        raise ValidationException(
             INVALID + f"The AttributeValue for a key attribute cannot contain an empty binary value. Key: {name}")
     if sort_key and value_size(stored) > MAX_SORT_KEY_BYTES:
-        raise validation_error(INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+        raise ValidationException(INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 "
+                                            "bytes")
     if not sort_key and value_size(stored) > MAX_PARTITION_KEY_BYTES:
         # Sic: DynamoDB's message has no space in "of2048".
-        raise validation_error(INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes")
+        raise ValidationException(INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes")
     return stored
 
 
@@ -275,11 +271,11 @@ def validate_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -
 def validate_sized_item(item: dict, key_schema: list[tuple[str, str]] | None = None) -> tuple[dict, int]:
     """``validate_item`` and the item's size, which the 400 KB check has just computed."""
     if not isinstance(item, dict):
-        raise validation_error(MSG_EMPTY_VALUE)
+        raise ValidationException(MSG_EMPTY_VALUE)
     stored = {name: validate_value(value) for name, value in item.items()}
     for position, (name, attribute_type) in enumerate(key_schema or ()):
         if name not in stored:
-            raise validation_error(INVALID + f"Missing the key {name} in the item")
+            raise ValidationException(INVALID + f"Missing the key {name} in the item")
         _check_key_value(name, stored[name], attribute_type, position == 1)
     return stored, check_item_size(stored)
 
@@ -314,7 +310,7 @@ def value_size(value: dict) -> int:
         if kind == "NS":
             return sum(number_size(m) for m in raw)
         return sum(len(m) for m in raw)
-    raise validation_error(MSG_EMPTY_VALUE)
+    raise ValidationException(MSG_EMPTY_VALUE)
 
 
 def item_size(item: dict) -> int:
@@ -336,7 +332,7 @@ def check_item_size(item: dict) -> int:
     """Reject items over 400 KB (409,600 bytes is still fine); return the size for capacity math."""
     size = item_size(item)
     if size > MAX_ITEM_BYTES:
-        raise validation_error(MSG_ITEM_TOO_BIG)
+        raise ValidationException(MSG_ITEM_TOO_BIG)
     return size
 
 
@@ -382,13 +378,13 @@ def key_order(value: dict):
         return raw.encode("utf-8")
     if kind == "B":
         return bytes(raw)
-    raise validation_error(INVALID + f"Key values must be of type S, N or B, not {kind}")
+    raise ValidationException(INVALID + f"Key values must be of type S, N or B, not {kind}")
 
 
 def compare_keys(a: dict, b: dict) -> int:
     """-1, 0 or 1; comparing values of different types is a caller bug, so it raises."""
     (ka,), (kb,) = a, b
     if ka != kb:
-        raise validation_error(INVALID + f"Cannot compare key values of types {ka} and {kb}")
+        raise ValidationException(INVALID + f"Cannot compare key values of types {ka} and {kb}")
     x, y = key_order(a), key_order(b)
     return (x > y) - (x < y)

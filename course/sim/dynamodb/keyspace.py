@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 
-from course.sim.dynamodb.items import key_order, validate_key_value, validate_value, validation_error
+from course.sim.dynamodb.errors import ValidationException
+from course.sim.dynamodb.items import key_order, validate_key_value, validate_value
 
 MSG_KEY_MISMATCH = "The provided key element does not match the schema"
 
@@ -50,12 +51,12 @@ class KeySpace:
         """A ``Key`` (or ``ExclusiveStartKey``) must hold exactly the key attributes, each of the
         declared type."""
         if not isinstance(key, dict) or set(key) != {name for name, _ in self.keys}:
-            raise validation_error(label)
+            raise ValidationException(label)
         stored = {}
         for name, kind in self.keys:
             value = validate_value(key[name])
             if next(iter(value)) != kind:
-                raise validation_error(label)
+                raise ValidationException(label)
             if not value[kind]:  # an empty S or B can never be a key, so it names no item
                 validate_key_value(name, value, kind)
             stored[name] = value

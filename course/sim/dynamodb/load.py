@@ -21,9 +21,9 @@ import math
 from dataclasses import dataclass, field
 
 from course.sim.dynamodb import capacity, pricing
+from course.sim.dynamodb.errors import ValidationException
 from course.sim.dynamodb.items import item_size, key_order
 from course.sim.dynamodb.throughput import Meter, estimated_partitions
-from course.sim.errors import AwsError
 
 DISTRIBUTIONS = ("uniform", "hot", "zipf", "sharded", "table")
 MAX_KEYS = 10_000
@@ -94,7 +94,7 @@ def _keys(table, distribution: str, keys: int, hot_fraction: float, shards: int,
             entry = counts.setdefault(key_order(value), [value, 0])
             entry[1] += 1
         if not counts:
-            raise AwsError("ValidationException", f"table {table.name} holds no items to take partition keys from", 400)
+            raise ValidationException(f"table {table.name} holds no items to take partition keys from")
         total = sum(n for _, n in counts.values())
         return [(value, n / total) for value, n in sorted(counts.values(), key=lambda e: -e[1])]
     if distribution == "sharded":

@@ -23,9 +23,10 @@ from __future__ import annotations
 import copy
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.errors import ConditionalCheckFailedException, ResourceNotFoundException, ValidationException
 from course.sim.dynamodb.expressions import Expressions
 from course.sim.dynamodb.interleave import Interleaving
-from course.sim.dynamodb.items import item_size, validate_value, validation_error
+from course.sim.dynamodb.items import item_size, validate_value
 from course.sim.dynamodb.latency import dynamodb_ms
 from course.sim.dynamodb.ops_backups import BackupOps
 from course.sim.dynamodb.ops_batch import BatchOps
@@ -40,7 +41,7 @@ from course.sim.dynamodb.ops_tables import TableOps
 from course.sim.dynamodb.ops_transact import TransactOps
 from course.sim.dynamodb.ops_ttl import TtlOps
 from course.sim.dynamodb.tables import Table
-from course.sim.errors import AwsError
+from course.sim.errors import AwsError, NotModeled
 from course.sim.service import Service
 
 #: Request parameters the simulator does not model unless a family's ``HANDLES`` names them.
@@ -55,12 +56,6 @@ NOT_MODELED = frozenset((
     "ReturnItemCollectionMetrics",
 ))
 MSG_CONDITION_FAILED = "The conditional request failed"
-
-
-def _not_modeled(what: str) -> AwsError:
-    """Parameters the simulator does not model are refused loudly rather than silently ignored,
-    so a learner never believes a feature worked when it was dropped."""
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
 
 class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
@@ -95,7 +90,7 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
     def refuse_unmodeled(self, params: dict) -> None:
         for name in params:
             if name in self._unmodeled and params[name] is not None:
-                raise _not_modeled(f"parameter {name}")
+                raise NotModeled("dynamodb", f"parameter {name}")
 
     def table(self, name: str) -> Table:
         """Tables are named by name or ARN; a missing one is the same 400 ResourceNotFoundException
@@ -104,7 +99,7 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
             name = name.split("/", 1)[1]
         table = self.tables.get(name)
         if table is None:
-            raise AwsError("ResourceNotFoundException", "Requested resource not found", 400)
+            raise ResourceNotFoundException("Requested resource not found")
         return table
 
     def _expressions(self, params: dict) -> Expressions:
@@ -115,16 +110,16 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
         if values is None and names is None:
             return Expressions(None, {})
         if values is not None and not values:
-            raise validation_error("ExpressionAttributeValues must not be empty")
+            raise ValidationException("ExpressionAttributeValues must not be empty")
         if names is not None and not names:
-            raise validation_error("ExpressionAttributeNames must not be empty")
+            raise ValidationException("ExpressionAttributeNames must not be empty")
         checked = {}
         for alias, value in (values or {}).items():
             try:
                 checked[alias] = validate_value(value)
             except AwsError as error:
-                raise validation_error(f"ExpressionAttributeValues contains invalid value: {error.message} "
-                                       f"for key {alias}") from None
+                raise ValidationException("ExpressionAttributeValues contains invalid "
+                                          f"value: {error.message} for key {alias}") from None
         return Expressions(names, checked)
 
     def _charge(self, table: Table, params: dict, read: float = 0.0, write: float = 0.0, *,
@@ -148,15 +143,15 @@ class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps
     def _return_values(params: dict, allowed) -> str:
         mode = params.get("ReturnValues") or "NONE"
         if mode not in allowed:
-            raise validation_error(f"ReturnValues can only be {' or '.join(allowed)}")
+            raise ValidationException(f"ReturnValues can only be {' or '.join(allowed)}")
         return mode
 
     @staticmethod
-    def _condition_failed(params: dict, old: dict | None) -> AwsError:
+    def _condition_failed(params: dict, old: dict | None) -> ConditionalCheckFailedException:
         """``ReturnValuesOnConditionCheckFailure=ALL_OLD`` puts the item that failed into the error."""
         extra = {}
         if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None:
             extra["Item"] = copy.deepcopy(old)
-        error = AwsError("ConditionalCheckFailedException", MSG_CONDITION_FAILED, 400, extra)
+        error = ConditionalCheckFailedException(MSG_CONDITION_FAILED, extra=extra)
         error.existing_size = item_size(old) if old is not None else None  # what the failed write costs
         return error

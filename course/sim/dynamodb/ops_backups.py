@@ -22,10 +22,21 @@ import copy
 import re
 
 from course.sim.dynamodb.backups import BACKUP_CREATION_SECONDS, Backup, backup_suffix, creation_params
+from course.sim.dynamodb.errors import (
+    BackupInUseException,
+    BackupNotFoundException,
+    DynamoDBError,
+    InvalidRestoreTimeException,
+    PointInTimeRecoveryUnavailableException,
+    ResourceNotFoundException,
+    SourceTableNotFoundException,
+    TableAlreadyExistsException,
+    TableNotFoundException,
+    ValidationException,
+)
 from course.sim.dynamodb.history import DAY, DEFAULT_RECOVERY_DAYS, MAX_RECOVERY_DAYS, MIN_RECOVERY_DAYS, PitrHistory
-from course.sim.dynamodb.items import validation_error
-from course.sim.dynamodb.transfers import TransferOps, epoch, not_modeled, utc
-from course.sim.errors import AwsError
+from course.sim.dynamodb.transfers import TransferOps, epoch, utc
+from course.sim.errors import NotModeled
 from course.sim.service import operation
 
 _BACKUP_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
@@ -49,17 +60,17 @@ class BackupOps(TransferOps):
     def _now(self) -> float:
         return self.account.clock.now()
 
-    def _known_table(self, name: str, code: str = "TableNotFoundException"):
+    def _known_table(self, name: str, missing: type[DynamoDBError] = TableNotFoundException):
         try:
             return self.table(name)
-        except AwsError:
-            raise AwsError(code, f"{'Source table' if code.startswith('Source') else 'Table'} not found: {name}",
-                           400) from None
+        except ResourceNotFoundException:
+            where = "Source table" if missing is SourceTableNotFoundException else "Table"
+            raise missing(f"{where} not found: {name}") from None
 
     def _backup(self, arn: str) -> Backup:
         backup = self.backups.get(arn)
         if backup is None:
-            raise AwsError("BackupNotFoundException", f"Backup not found: {arn}", 400)
+            raise BackupNotFoundException(f"Backup not found: {arn}")
         return backup
 
     def _snapshot(self, table, name: str, kind: str, expires: float | None = None) -> Backup:
@@ -87,8 +98,8 @@ class BackupOps(TransferOps):
     def create_backup(self, params: dict) -> dict:
         name = params["BackupName"]
         if not _BACKUP_NAME.fullmatch(name):
-            raise validation_error(f"1 validation error detected: Value '{name}' at 'backupName' failed to satisfy "
-                                   "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+            raise ValidationException(f"1 validation error detected: Value '{name}' at 'backupName' failed to satisfy "
+                                      "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
         table = self._known_table(params["TableName"])
         return {"BackupDetails": self._snapshot(table, name, "USER").details(self._now())}
 
@@ -100,7 +111,7 @@ class BackupOps(TransferOps):
     def delete_backup(self, params: dict) -> dict:
         backup = self._backup(params["BackupArn"])
         if backup.status(self._now()) != "AVAILABLE":
-            raise AwsError("BackupInUseException", MSG_BACKUP_IN_USE, 400)
+            raise BackupInUseException(MSG_BACKUP_IN_USE)
         del self.backups[backup.arn]
         backup.deleted = True
         return {"BackupDescription": backup.full_description(self._now())}
@@ -130,7 +141,7 @@ class BackupOps(TransferOps):
     def restore_table_from_backup(self, params: dict) -> dict:
         backup = self._backup(params["BackupArn"])
         if backup.status(self._now()) != "AVAILABLE":
-            raise AwsError("BackupInUseException", MSG_BACKUP_IN_USE, 400)
+            raise BackupInUseException(MSG_BACKUP_IN_USE)
         create = self._restore_params(backup.description, params)
         table = self._restore(create, backup.items)
         table.restore_summary = {"SourceBackupArn": backup.arn, "SourceTableArn": backup.table_arn,
@@ -155,9 +166,9 @@ class BackupOps(TransferOps):
         days = spec.get("RecoveryPeriodInDays")
         if days is not None and not MIN_RECOVERY_DAYS <= days <= MAX_RECOVERY_DAYS:
             bound = ("greater than or equal to 1" if days < MIN_RECOVERY_DAYS else "less than or equal to 35")
-            raise validation_error(f"1 validation error detected: Value '{days}' at 'pointInTimeRecoverySpecification"
-                                   f".recoveryPeriodInDays' failed to satisfy constraint: Member must have value "
-                                   f"{bound}")
+            raise ValidationException(f"1 validation error detected: Value '{days}' at "
+                                      "'pointInTimeRecoverySpecification.recoveryPeriodInDays' "
+                                      f"failed to satisfy constraint: Member must have value {bound}")
         table = self._known_table(params["TableName"])
         history: PitrHistory | None = getattr(table, "pitr", None)
         if spec["PointInTimeRecoveryEnabled"]:
@@ -168,7 +179,8 @@ class BackupOps(TransferOps):
                 history.days = days
         else:
             if days is not None:
-                raise validation_error("RecoveryPeriodInDays can only be set when PointInTimeRecoveryEnabled is true")
+                raise ValidationException("RecoveryPeriodInDays can only be set "
+                                          "when PointInTimeRecoveryEnabled is true")
             if history is not None:
                 # Turning PITR off discards the history: nothing before re-enabling can be restored.
                 table.listeners.remove(history)
@@ -182,8 +194,8 @@ class BackupOps(TransferOps):
     def _history(self, table) -> PitrHistory:
         history = getattr(table, "pitr", None)
         if history is None:
-            raise AwsError("PointInTimeRecoveryUnavailableException",
-                           f"Point in time recovery is not enabled for table '{table.name}'", 400)
+            raise PointInTimeRecoveryUnavailableException("Point in time recovery is not "
+                                                          f"enabled for table '{table.name}'")
         history.compact(self._now())
         return history
 
@@ -191,24 +203,23 @@ class BackupOps(TransferOps):
     def restore_table_to_point_in_time(self, params: dict) -> dict:
         name = params.get("SourceTableName") or (params.get("SourceTableArn") or "").split("/", 1)[-1]
         if not name:
-            raise validation_error("Either SourceTableArn or SourceTableName must be specified")
+            raise ValidationException("Either SourceTableArn or SourceTableName must be specified")
         if params.get("SourceTableName") and params.get("SourceTableArn"):
-            raise validation_error("Only one of SourceTableArn or SourceTableName can be specified")
-        source = self._known_table(name, "SourceTableNotFoundException")
+            raise ValidationException("Only one of SourceTableArn or SourceTableName can be specified")
+        source = self._known_table(name, SourceTableNotFoundException)
         use_latest = bool(params.get("UseLatestRestorableTime"))
         if use_latest and params.get("RestoreDateTime") is not None:
-            raise validation_error("Only one of RestoreDateTime or UseLatestRestorableTime can be specified")
+            raise ValidationException("Only one of RestoreDateTime or UseLatestRestorableTime can be specified")
         if not use_latest and params.get("RestoreDateTime") is None:
-            raise validation_error("Either RestoreDateTime or UseLatestRestorableTime must be specified")
+            raise ValidationException("Either RestoreDateTime or UseLatestRestorableTime must be specified")
         if params["TargetTableName"] in self.tables:
-            raise AwsError("TableAlreadyExistsException", f"Table already exists: {params['TargetTableName']}", 400)
+            raise TableAlreadyExistsException(f"Table already exists: {params['TargetTableName']}")
         history = self._history(source)
         now = self._now()
         when = history.latest(now) if use_latest else epoch(params["RestoreDateTime"])
         if not history.contains(when, now):
-            raise AwsError("InvalidRestoreTimeException",
-                           f"Only RestoreDateTime between {utc(history.earliest(now)).isoformat()} and "
-                           f"{utc(history.latest(now)).isoformat()} can be used.", 400)
+            raise InvalidRestoreTimeException(f"Only RestoreDateTime between {utc(history.earliest(now)).isoformat()} "
+                                              f"and {utc(history.latest(now)).isoformat()} can be used.")
         create = self._restore_params(self.describe(source), params)
         table = self._restore(create, history.items_at(when))
         table.restore_summary = {"SourceTableArn": source.arn, "RestoreDateTime": utc(when),
@@ -220,10 +231,10 @@ class BackupOps(TransferOps):
     def _restore_params(self, description: dict, params: dict) -> dict:
         for name in ("SSESpecificationOverride", "OnDemandThroughputOverride"):
             if params.get(name) is not None:
-                raise not_modeled(f"parameter {name}")
+                raise NotModeled("dynamodb", f"parameter {name}")
         target = params["TargetTableName"]
         if target in self.tables:
-            raise AwsError("TableAlreadyExistsException", f"Table already exists: {target}", 400)
+            raise TableAlreadyExistsException(f"Table already exists: {target}")
         create = creation_params(description, target)
         for name, key in (("GlobalSecondaryIndexOverride", "GlobalSecondaryIndexes"),
                           ("LocalSecondaryIndexOverride", "LocalSecondaryIndexes")):

@@ -27,9 +27,9 @@ from __future__ import annotations
 import copy
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.errors import Throttled, ValidationException
 from course.sim.dynamodb.indexes import GSI
-from course.sim.dynamodb.items import item_size, validation_error
-from course.sim.errors import AwsError
+from course.sim.dynamodb.items import item_size
 from course.sim.service import operation
 
 MAX_BATCH_GET_KEYS = 100
@@ -38,8 +38,6 @@ MAX_BATCH_WRITE_REQUESTS = 25
 #: projection); the API Reference's example (300 KB items give 52) also counts wire overhead it
 #: does not publish, so the simulator fits 54 such items where DynamoDB fits 52.
 MAX_BATCH_RESPONSE_BYTES = 16 * 1024 * 1024
-#: The meter refuses provisioned tables with the first, on-demand tables with the second.
-THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")
 MSG_DUPLICATES = "Provided list of item keys contains duplicates"
 #: DynamoDB's answer to a WriteRequest that holds neither or both of PutRequest and DeleteRequest.
 MSG_ONE_REQUEST = ("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
@@ -56,9 +54,9 @@ class BatchOps:
         self.refuse_unmodeled(params)
         requests = params.get("RequestItems") or {}
         if not requests:
-            raise validation_error("The requestItems parameter is required for BatchGetItem")
+            raise ValidationException("The requestItems parameter is required for BatchGetItem")
         if sum(len(spec.get("Keys") or ()) for spec in requests.values()) > MAX_BATCH_GET_KEYS:
-            raise validation_error("Too many items requested for the BatchGetItem call")
+            raise ValidationException("Too many items requested for the BatchGetItem call")
         plans = []
         for name, spec in requests.items():
             self.refuse_unmodeled(spec)
@@ -66,7 +64,7 @@ class BatchOps:
             keys = [table.check_key(key) for key in spec["Keys"]]
             wheres = [table.storage_key(key) for key in keys]
             if len(set(wheres)) != len(wheres):
-                raise validation_error(MSG_DUPLICATES)
+                raise ValidationException(MSG_DUPLICATES)
             exprs = self._expressions(spec)
             projection = exprs.projection(spec["ProjectionExpression"]) if spec.get("ProjectionExpression") else None
             exprs.check_unused()
@@ -89,9 +87,7 @@ class BatchOps:
                 units = capacity.get_item_read(item and item_size(item), mode)
                 try:
                     self._charge(table, {}, read=units, key=key)
-                except AwsError as error:
-                    if error.code not in THROTTLED:
-                        raise
+                except Throttled as error:
                     throttle = error
                     self._unprocessed_key(unprocessed, name, spec, given)
                     continue
@@ -123,9 +119,9 @@ class BatchOps:
         self.refuse_unmodeled(params)
         requests = params.get("RequestItems") or {}
         if not requests:
-            raise validation_error("The requestItems parameter is required for BatchWriteItem")
+            raise ValidationException("The requestItems parameter is required for BatchWriteItem")
         if sum(len(entries or ()) for entries in requests.values()) > MAX_BATCH_WRITE_REQUESTS:
-            raise validation_error("Too many items requested for the BatchWriteItem call")
+            raise ValidationException("Too many items requested for the BatchWriteItem call")
         plans = []
         for name, entries in requests.items():
             table = self.table(name)
@@ -133,11 +129,11 @@ class BatchOps:
             for entry in entries:
                 put, delete = entry.get("PutRequest"), entry.get("DeleteRequest")
                 if (put is None) == (delete is None):
-                    raise validation_error(MSG_ONE_REQUEST)
+                    raise ValidationException(MSG_ONE_REQUEST)
                 write = (self.plan_put(table, {"Item": put["Item"]}, conditions=False) if put is not None
                          else self.plan_delete(table, {"Key": delete["Key"]}, conditions=False))
                 if write.where in seen:
-                    raise validation_error(MSG_DUPLICATES)
+                    raise ValidationException(MSG_DUPLICATES)
                 seen.add(write.where)
                 plans.append((name, table, entry, write))
 
@@ -151,9 +147,7 @@ class BatchOps:
                 try:
                     self._charge(table, {}, write=write.units, key=write.key)
                     self.apply(write)  # charges the write's secondary-index units, which may throttle too
-                except AwsError as error:
-                    if error.code not in THROTTLED:
-                        raise
+                except Throttled as error:
                     throttle = error
                     unprocessed.setdefault(name, []).append(copy.deepcopy(entry))
                     continue

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from course.sim.dynamodb.items import validation_error
+from course.sim.dynamodb.errors import LimitExceededException, ValidationException
 from course.sim.dynamodb.tables import check_billing
 from course.sim.dynamodb.throughput import Meter
-from course.sim.errors import AwsError
 
 TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
 #: Provisioned → on-demand switches allowed in a rolling window of this many seconds.
@@ -84,10 +83,10 @@ class CapacityOps:
             check_billing(billing, requested if billing == "PAY_PER_REQUEST" else (requested or table.throughput))
         recent = [t for t in table.switches_to_on_demand if t > now - SWITCH_WINDOW_S]
         if switching and len(recent) >= SWITCHES_TO_ON_DEMAND:
-            raise AwsError("LimitExceededException",
-                           f"Subscriber limit exceeded: Update to PayPerRequest mode are limited to "
-                           f"{SWITCHES_TO_ON_DEMAND} times in 1 day(s). Last update at {_when(recent[-1])}. "
-                           f"Next update can be made at {_when(recent[0] + SWITCH_WINDOW_S)}", 400)
+            raise LimitExceededException("Subscriber limit exceeded: Update to PayPerRequest mode "
+                                         f"are limited to {SWITCHES_TO_ON_DEMAND} times in 1 "
+                                         f"day(s). Last update at {_when(recent[-1])}. Next update "
+                                         f"can be made at {_when(recent[0] + SWITCH_WINDOW_S)}")
         if not (switching or requested or maximums is not None
                 or (table_class is not None and table_class != table.table_class)):
             return None
@@ -145,8 +144,9 @@ def _table_class(value) -> str | None:
     if value is None:
         return None
     if value not in TABLE_CLASSES:
-        raise validation_error(f"1 validation error detected: Value '{value}' at 'tableClass' failed to satisfy "
-                               "constraint: Member must satisfy enum value set: [STANDARD_INFREQUENT_ACCESS, STANDARD]")
+        raise ValidationException(f"1 validation error detected: Value '{value}' at 'tableClass' "
+                                  "failed to satisfy constraint: Member must satisfy enum value "
+                                  "set: [STANDARD_INFREQUENT_ACCESS, STANDARD]")
     return value
 
 
@@ -156,17 +156,17 @@ def _maximums(value, billing: str) -> dict | None:
     if value is None:
         return None
     if not value or not any(k in value for k in ("MaxReadRequestUnits", "MaxWriteRequestUnits")):
-        raise validation_error("One or more parameter values were invalid: OnDemandThroughput must specify "
-                               "MaxReadRequestUnits, MaxWriteRequestUnits, or both")
+        raise ValidationException("One or more parameter values were invalid: OnDemandThroughput "
+                                  "must specify MaxReadRequestUnits, MaxWriteRequestUnits, or both")
     value = {k: int(v) if isinstance(v, str) and v.lstrip("-").isdigit() else v for k, v in value.items()}
     for name in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
         amount = value.get(name)
         if amount is not None and amount != -1 and amount < 1:
-            raise validation_error(f"One or more parameter values were invalid: {name} must be at least 1, or -1 "
-                                   f"to remove the maximum; got {amount}")
+            raise ValidationException(f"One or more parameter values were invalid: {name} must "
+                                      f"be at least 1, or -1 to remove the maximum; got {amount}")
     if billing != "PAY_PER_REQUEST":
-        raise validation_error("One or more parameter values were invalid: OnDemandThroughput can only be "
-                               "specified when BillingMode is PAY_PER_REQUEST")
+        raise ValidationException("One or more parameter values were invalid: OnDemandThroughput "
+                                  "can only be specified when BillingMode is PAY_PER_REQUEST")
     return {name: value[name] for name in ("MaxReadRequestUnits", "MaxWriteRequestUnits") if name in value}
 
 

@@ -27,10 +27,10 @@ import copy
 import functools
 
 from course.sim.dynamodb.backups import creation_params
-from course.sim.dynamodb.items import INVALID, validation_error
+from course.sim.dynamodb.errors import ValidationException
+from course.sim.dynamodb.items import INVALID
 from course.sim.dynamodb.replication import GLOBAL_TABLE_VERSION, ReplicaGroup
-from course.sim.dynamodb.transfers import not_modeled
-from course.sim.errors import AwsError
+from course.sim.errors import AwsError, NotModeled
 
 _CREATE_KEYS = {"RegionName"}
 _DELETE_KEYS = {"RegionName"}
@@ -66,7 +66,7 @@ class GlobalOps:
     def _update_table_global(self, table, params: dict):
         stream = params.get("StreamSpecification")
         if stream is not None and not stream.get("StreamEnabled") and self._group(table):
-            raise validation_error(INVALID + "Disabling Stream is not allowed for a Global Table replica.")
+            raise ValidationException(INVALID + "Disabling Stream is not allowed for a Global Table replica.")
         updates = params.get("ReplicaUpdates")
         if not updates:
             return None
@@ -87,32 +87,32 @@ class GlobalOps:
         known = _known_regions()
         for update in updates:
             if update.get("Update") is not None:
-                raise not_modeled("ReplicaUpdates Update (per-replica settings)")
+                raise NotModeled("dynamodb", "ReplicaUpdates Update (per-replica settings)")
             action = update.get("Create") or update.get("Delete")
             if action is None or (update.get("Create") and update.get("Delete")):
-                raise validation_error("One or more parameter values were invalid: exactly one of Create, Update "
-                                       "or Delete must be given in a ReplicationGroupUpdate")
+                raise ValidationException("One or more parameter values were invalid: exactly one of Create, "
+                                          "Update or Delete must be given in a ReplicationGroupUpdate")
             region = action["RegionName"]
             extra = sorted(set(action) - (_CREATE_KEYS if "Create" in update else _DELETE_KEYS))
             if extra:
-                raise not_modeled(f"replica settings {', '.join(extra)}")
+                raise NotModeled("dynamodb", f"replica settings {', '.join(extra)}")
             if region not in known:
-                raise validation_error(INVALID + f"The Region {region} is not a valid AWS Region")
+                raise ValidationException(INVALID + f"The Region {region} is not a valid AWS Region")
             if "Create" in update:
                 other = self.account.service("dynamodb", region=region)
                 if region in current or region in creates or table.name in other.tables:
-                    raise validation_error(f"Failed to create a the new replica of table with name: '{table.name}' "
-                                           "because one or more replicas already existed as tables.")
+                    raise ValidationException(f"Failed to create a the new replica of table with name: '{table.name}' "
+                                              "because one or more replicas already existed as tables.")
                 creates.append(region)
             else:
                 if region == self._region():
-                    raise validation_error(INVALID + "A replica cannot delete itself; delete the table in "
-                                           "that Region, or delete the replica from another Region")
+                    raise ValidationException(INVALID + "A replica cannot delete itself; delete the table in "
+                                              "that Region, or delete the replica from another Region")
                 if region not in current or region in deletes:
-                    raise validation_error(INVALID + f"Replica in Region {region} of table {table.name} not found")
+                    raise ValidationException(INVALID + f"Replica in Region {region} of table {table.name} not found")
                 deletes.append(region)
         if creates and table.billing == "PROVISIONED" and not self._write_autoscaled(table):
-            raise validation_error("Table write capacity should either be Pay-Per-Request or AutoScaled.")
+            raise ValidationException("Table write capacity should either be Pay-Per-Request or AutoScaled.")
         return creates, deletes
 
     def _write_autoscaled(self, table) -> bool:

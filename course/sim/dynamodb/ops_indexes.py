@@ -31,11 +31,11 @@ import contextlib
 import copy
 
 from course.sim.dynamodb import capacity, indexes
+from course.sim.dynamodb.errors import LimitExceededException, ResourceNotFoundException, ValidationException
 from course.sim.dynamodb.expressions_eval import Path
 from course.sim.dynamodb.indexes import GSI, LSI, Index
-from course.sim.dynamodb.items import INVALID, item_size, validation_error
+from course.sim.dynamodb.items import INVALID, item_size
 from course.sim.dynamodb.ops_read import PAGE_BYTES
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 MSG_ONE_ONLINE_INDEX = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"
@@ -104,7 +104,7 @@ class IndexOps:
         gsis = {n: i for n, i in table.indexes.items() if i.kind == GSI}
         if not updates:
             if billing == "PROVISIONED" and table.billing != "PROVISIONED" and gsis:
-                raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(gsis)}")
+                raise ValidationException(INVALID + f"ProvisionedThroughput must be specified for index: {min(gsis)}")
             if billing != table.billing:
                 def drop_capacity():
                     for index in gsis.values():
@@ -118,17 +118,17 @@ class IndexOps:
         for update in updates:
             action = update.get("Update") or update.get("Create") or update.get("Delete")
             if action is None:
-                raise validation_error(INVALID + "One of GlobalSecondaryIndexUpdate.Update, "
-                                       "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must "
-                                       "not be null")
+                raise ValidationException(INVALID + "One of GlobalSecondaryIndexUpdate.Update, "
+                                          "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must "
+                                          "not be null")
             name = action["IndexName"]
             if name in names:
-                raise validation_error(INVALID + "Only one global secondary index update per index is allowed "
-                                       f"simultaneously. Index: {name}")
+                raise ValidationException(INVALID + "Only one global secondary index update per index is allowed "
+                                          f"simultaneously. Index: {name}")
             names.add(name)
             if update.get("Create") is not None:
                 if name in table.indexes:
-                    raise validation_error("Attempting to create an index which already exists")
+                    raise ValidationException("Attempting to create an index which already exists")
                 spec = {**update["Create"]}
                 specs = indexes.check_indexes(
                     {"GlobalSecondaryIndexes": [spec]}, table.key_schema, list(definitions.values()), billing,
@@ -136,23 +136,21 @@ class IndexOps:
                 creates.append(specs[0])
             elif update.get("Delete") is not None:
                 if name not in gsis:
-                    raise AwsError("ResourceNotFoundException", f"Requested resource not found: Index: {name} not "
-                                   "found", 400)
+                    raise ResourceNotFoundException(f"Requested resource not found: Index: {name} not found")
                 deletes.append(name)
             else:
                 if name not in gsis:
-                    raise AwsError("ResourceNotFoundException", f"Requested resource not found: Index: {name} not "
-                                   "found", 400)
+                    raise ResourceNotFoundException(f"Requested resource not found: Index: {name} not found")
                 throughputs[name] = indexes.check_index_throughput(update["Update"], billing)
         if len(creates) + len(deletes) > 1 or (creates and any(i.status == "CREATING" for i in gsis.values())):
-            raise AwsError("LimitExceededException", MSG_ONE_ONLINE_INDEX, 400)
+            raise LimitExceededException(MSG_ONE_ONLINE_INDEX)
         if len(gsis) - len(deletes) + len(creates) > indexes.MAX_GSI:
-            raise AwsError("LimitExceededException", f"GlobalSecondaryIndex count exceeds the per-table limit of "
-                           f"{indexes.MAX_GSI}", 400)
+            raise LimitExceededException(f"GlobalSecondaryIndex count exceeds the per-table limit of {indexes.MAX_GSI}")
         if billing == "PROVISIONED" and table.billing != "PROVISIONED":
             lacking = set(gsis) - set(deletes) - set(throughputs)
             if lacking:
-                raise validation_error(INVALID + f"ProvisionedThroughput must be specified for index: {min(lacking)}")
+                raise ValidationException(INVALID + "ProvisionedThroughput must be specified for index: "
+                                                    f"{min(lacking)}")
 
         def apply():
             if billing != table.billing and billing == "PAY_PER_REQUEST":
@@ -249,11 +247,11 @@ class IndexOps:
             return table
         index = table.indexes.get(name)
         if index is None:
-            raise validation_error(f"The table does not have the specified index: {name}")
+            raise ValidationException(f"The table does not have the specified index: {name}")
         if index.kind == GSI and params.get("ConsistentRead"):
-            raise validation_error("Consistent reads are not supported on global secondary indexes")
+            raise ValidationException("Consistent reads are not supported on global secondary indexes")
         if index.status != "ACTIVE":
-            raise validation_error(f"Cannot read from backfilling global secondary index: {name}")
+            raise ValidationException(f"Cannot read from backfilling global secondary index: {name}")
         return index
 
     def _read_index(self, table, index: Index, keys: list[tuple], params: dict, exprs, partition) -> dict:
@@ -262,8 +260,8 @@ class IndexOps:
         index does not hold fetches each item from the table, charged per item like a GetItem."""
         select, filter_, projection = self._read_options(params, exprs)
         if select == "ALL_ATTRIBUTES" and index.kind == GSI and index.projection["ProjectionType"] != "ALL":
-            raise validation_error(INVALID + f"Select type ALL_ATTRIBUTES is not supported for global secondary "
-                                   f"index {index.name} because its projection type is not ALL")
+            raise ValidationException(INVALID + f"Select type ALL_ATTRIBUTES is not supported for global secondary "
+                                      f"index {index.name} because its projection type is not ALL")
         fetch_filter = index.kind == LSI and filter_ is not None and not index.projects(_top_names(filter_))
         fetch_result = index.kind == LSI and (select == "ALL_ATTRIBUTES" or (
             projection is not None and not index.projects(_top_names(projection))))

@@ -11,12 +11,10 @@ import copy
 from dataclasses import dataclass
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.errors import ConditionalCheckFailedException, ValidationException
 from course.sim.dynamodb.expressions_eval import Projection
-from course.sim.dynamodb.items import (
-    INVALID, copy_item, item_size, validate_item, validate_sized_item, validation_error,
-)
+from course.sim.dynamodb.items import INVALID, copy_item, item_size, validate_item, validate_sized_item
 from course.sim.dynamodb.tables import Table
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 
@@ -73,8 +71,8 @@ class ItemOps:
         paths = update.paths() if update else []
         for path in paths:
             if path.elements[0] in key:
-                raise validation_error(INVALID + f"Cannot update attribute {path.elements[0]}. "
-                                       "This attribute is part of the key")
+                raise ValidationException(INVALID + f"Cannot update attribute {path.elements[0]}. "
+                                          "This attribute is part of the key")
         where = table.storage_key(key)
         old = table.items.get(where)
         if condition is not None and not condition.evaluate(old or {}):
@@ -93,11 +91,10 @@ class ItemOps:
         transaction's failed condition cancels it instead, so only these operations charge it."""
         try:
             return plan(table, params)
-        except AwsError as error:
-            if error.code == "ConditionalCheckFailedException":
-                key = table.check_key({name: params["Item"][name] for name, _ in table.keys}) \
-                    if "Item" in params else table.check_key(params["Key"])
-                self._charge(table, {}, write=capacity.failed_condition_write(error.existing_size), key=key)
+        except ConditionalCheckFailedException as error:
+            key = table.check_key({name: params["Item"][name] for name, _ in table.keys}) \
+                if "Item" in params else table.check_key(params["Key"])
+            self._charge(table, {}, write=capacity.failed_condition_write(error.existing_size), key=key)
             raise
 
     # -- operations ------------------------------------------------------------------------------

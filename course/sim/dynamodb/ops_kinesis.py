@@ -24,17 +24,13 @@ import base64
 import hashlib
 import json
 
+from course.sim.dynamodb.errors import ValidationException
 from course.sim.dynamodb.items import item_size
-from course.sim.errors import AwsError
 from course.sim.kinesis.streams import hash_key
 from course.sim.service import operation
 
 PRECISIONS = ("MILLISECOND", "MICROSECOND")
 DEFAULT_PRECISION = "MICROSECOND"
-
-
-def _validation(message: str) -> AwsError:
-    return AwsError("ValidationException", message, 400)
 
 
 class KinesisDestinationOps:
@@ -56,9 +52,9 @@ class KinesisDestinationOps:
         precision = (params.get("EnableKinesisStreamingConfiguration") or params.get(
             "UpdateKinesisStreamingConfiguration") or {}).get("ApproximateCreationDateTimePrecision")
         if precision is not None and precision not in PRECISIONS:
-            raise _validation(f"1 validation error detected: Value '{precision}' at 'approximateCreationDateTime"
-                              f"Precision' failed to satisfy constraint: Member must satisfy enum value set: "
-                              f"[{', '.join(PRECISIONS)}]")
+            raise ValidationException(f"1 validation error detected: Value '{precision}' at "
+                                      "'approximateCreationDateTimePrecision' failed to satisfy constraint: "
+                                      f"Member must satisfy enum value set: [{', '.join(PRECISIONS)}]")
         return precision or DEFAULT_PRECISION
 
     @operation("EnableKinesisStreamingDestination")
@@ -67,9 +63,9 @@ class KinesisDestinationOps:
         arn = params["StreamArn"]
         precision = self._precision(params)
         if self.account.service("kinesis").stream_by_arn(arn) is None:
-            raise _validation(f"Kinesis data stream {arn} does not exist or is not ACTIVE")
+            raise ValidationException(f"Kinesis data stream {arn} does not exist or is not ACTIVE")
         if self._destination(table, arn) is not None:
-            raise _validation(f"Table {table.name} is already streaming to the Kinesis data stream {arn}")
+            raise ValidationException(f"Table {table.name} is already streaming to the Kinesis data stream {arn}")
         destinations = self.kinesis_destinations.setdefault(table.name, [])
         destinations[:] = [d for d in destinations if d["StreamArn"] != arn]
         destinations.append({"StreamArn": arn, "DestinationStatus": "ACTIVE",
@@ -85,7 +81,7 @@ class KinesisDestinationOps:
         arn = params["StreamArn"]
         destination = self._destination(table, arn)
         if destination is None:
-            raise _validation(f"Table {table.name} is not streaming to the Kinesis data stream {arn}")
+            raise ValidationException(f"Table {table.name} is not streaming to the Kinesis data stream {arn}")
         destination["DestinationStatus"] = "DISABLED"
         return {"TableName": table.name, "StreamArn": arn, "DestinationStatus": "DISABLING",
                 "EnableKinesisStreamingConfiguration": {
@@ -97,7 +93,7 @@ class KinesisDestinationOps:
         arn = params["StreamArn"]
         destination = self._destination(table, arn)
         if destination is None:
-            raise _validation(f"Table {table.name} is not streaming to the Kinesis data stream {arn}")
+            raise ValidationException(f"Table {table.name} is not streaming to the Kinesis data stream {arn}")
         destination["ApproximateCreationDateTimePrecision"] = self._precision(params)
         return {"TableName": table.name, "StreamArn": arn, "DestinationStatus": "UPDATING",
                 "UpdateKinesisStreamingConfiguration": {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.errors import ValidationException
 from course.sim.dynamodb.expressions import Expressions
-from course.sim.dynamodb.items import INVALID, copy_item, item_size, key_order, validation_error
+from course.sim.dynamodb.items import INVALID, copy_item, item_size, key_order
 from course.sim.dynamodb.keyspace import MSG_KEY_MISMATCH
 from course.sim.dynamodb.tables import Table
 from course.sim.service import operation
@@ -23,15 +24,15 @@ class ReadOps:
         view = self._read_view(table, params)  # the table, or the index named by IndexName
         text = params.get("KeyConditionExpression")
         if not text:
-            raise validation_error("Either the KeyConditions or KeyConditionExpression parameter must be "
-                                   "specified in the request.")
+            raise ValidationException("Either the KeyConditions or KeyConditionExpression "
+                                      "parameter must be specified in the request.")
         exprs = self._expressions(params)
         key_condition = exprs.key_condition(text, view.key_schema)
         types = dict(view.keys)
         for name, values in ((key_condition.partition_key, [key_condition.partition_value]),
                              (key_condition.sort_key, key_condition.sort_values)):
             if name is not None and any(next(iter(v)) != types[name] for v in values):
-                raise validation_error(INVALID + "Condition parameter type does not match schema type")
+                raise ValidationException(INVALID + "Condition parameter type does not match schema type")
         forward = params.get("ScanIndexForward", True)
         keys = view.partition(key_condition.partition_value, forward)
         keys = [k for k in keys if key_condition.matches_sort(
@@ -40,8 +41,8 @@ class ReadOps:
             start = view.storage_key(view.check_key(params["ExclusiveStartKey"],
                                                     label="The provided starting key is invalid: " + MSG_KEY_MISMATCH))
             if start[0] != key_order(key_condition.partition_value):
-                raise validation_error("The provided starting key is outside query boundaries based on provided "
-                                       "conditions")
+                raise ValidationException("The provided starting key is outside query "
+                                          "boundaries based on provided conditions")
             keys = [k for k in keys if (k[1:] > start[1:] if forward else k[1:] < start[1:])]
         return self._read(table, keys, params, exprs, {view.hash_key: key_condition.partition_value}, view)
 
@@ -54,11 +55,11 @@ class ReadOps:
         if (segment is None) != (total is None):
             missing = "TotalSegments" if total is None else "Segment"
             present = "Segment" if total is None else "TotalSegments"
-            raise validation_error(f"The {missing} parameter is required but was not present in the request when "
-                                   f"{present} parameter is present")
+            raise ValidationException(f"The {missing} parameter is required but was not present "
+                                      f"in the request when {present} parameter is present")
         if total is not None and segment >= total:
-            raise validation_error(f"The Segment parameter is zero-based and must be less than parameter "
-                                   f"TotalSegments: Segment: {segment} is out of bounds for TotalSegments: {total}")
+            raise ValidationException("The Segment parameter is zero-based and must be less than parameter "
+                                      f"TotalSegments: Segment: {segment} is out of bounds for TotalSegments: {total}")
         exprs = self._expressions(params)
         keys = view.scan_order()
         if total is not None:
@@ -81,9 +82,9 @@ class ReadOps:
         select = params.get("Select")
         projection_text = params.get("ProjectionExpression")
         if select == "SPECIFIC_ATTRIBUTES" and not projection_text:
-            raise validation_error(INVALID + "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression")
+            raise ValidationException(INVALID + "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression")
         if projection_text and select not in (None, "SPECIFIC_ATTRIBUTES"):
-            raise validation_error(INVALID + f"Select type {select} is incompatible with ProjectionExpression")
+            raise ValidationException(INVALID + f"Select type {select} is incompatible with ProjectionExpression")
         filter_ = exprs.condition(params["FilterExpression"], "FilterExpression") \
             if params.get("FilterExpression") is not None else None
         projection = exprs.projection(projection_text) if projection_text is not None else None
@@ -101,8 +102,8 @@ class ReadOps:
             return self._read_index(table, view, keys, params, exprs, partition)
         select, filter_, projection = self._read_options(params, exprs)
         if select == "ALL_PROJECTED_ATTRIBUTES":
-            raise validation_error(INVALID + "Select type ALL_PROJECTED_ATTRIBUTES is only valid when querying "
-                                   "an index")
+            raise ValidationException(INVALID + "Select type ALL_PROJECTED_ATTRIBUTES is only valid when querying "
+                                      "an index")
         limit = params.get("Limit")
         sizes, matched, last = [], [], None
         for position, key in enumerate(keys):

@@ -14,7 +14,7 @@ view types. Error messages are DynamoDB's ValidationException texts for these re
 
 from __future__ import annotations
 
-from course.sim.dynamodb.items import validation_error
+from course.sim.dynamodb.errors import ValidationException
 from course.sim.dynamodb.streams import (
     MAX_READERS_PER_SHARD,
     SHARD_ROLLOVER_SECONDS,
@@ -68,12 +68,12 @@ class StreamOps:
             return
         if spec.get("StreamEnabled"):
             if spec.get("StreamViewType") not in VIEW_TYPES:
-                raise validation_error(_PREFIX + "Table is being created with a stream enabled, "
-                                       "UpdateViewType is required")
+                raise ValidationException(_PREFIX + "Table is being created with a stream enabled, "
+                                          "UpdateViewType is required")
             self._start_stream(table, spec["StreamViewType"])
         elif spec.get("StreamViewType") is not None:
-            raise validation_error(_PREFIX + "Table is being created with a stream disabled, "
-                                   "UpdateViewType should not be specified")
+            raise ValidationException(_PREFIX + "Table is being created with a stream disabled, "
+                                      "UpdateViewType should not be specified")
 
     def _update_table_stream(self, table: Table, params: dict):
         """Enabling makes a new stream (a view type cannot change in place: disable, then enable);
@@ -85,18 +85,19 @@ class StreamOps:
         if params.get("ProvisionedThroughput") is not None or params.get("BillingMode") == "PROVISIONED":
             # DynamoDB takes a stream change together with a switch to on-demand, not with
             # provisioned capacity: those must be separate UpdateTable calls.
-            raise validation_error(_PREFIX + "You cannot modify stream status while updating table IOPS")
+            raise ValidationException(_PREFIX + "You cannot modify stream status while updating table IOPS")
         view_type = spec.get("StreamViewType")
         if spec.get("StreamEnabled"):
             if view_type not in VIEW_TYPES:
-                raise validation_error(_PREFIX + "If stream is being enabled then UpdateViewType is required")
+                raise ValidationException(_PREFIX + "If stream is being enabled then UpdateViewType is required")
             if table.stream_arn:
-                raise validation_error(f"Table already has an enabled stream: TableName: {table.name}")
+                raise ValidationException(f"Table already has an enabled stream: TableName: {table.name}")
             return lambda: self._start_stream(table, view_type)
         if view_type is not None:
-            raise validation_error(_PREFIX + "If stream is being disabled, then UpdateViewType must not be specified")
+            raise ValidationException(_PREFIX + "If stream is being disabled, then UpdateViewType must not be "
+                                                "specified")
         if not table.stream_arn:
-            raise validation_error(f"Table has no stream to disable: TableName: {table.name}")
+            raise ValidationException(f"Table has no stream to disable: TableName: {table.name}")
         return lambda: self._stop_stream(table)
 
     def _stop_stream(self, table: Table) -> None:

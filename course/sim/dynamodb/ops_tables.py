@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from course.sim.dynamodb.items import validation_error
+from course.sim.dynamodb.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from course.sim.dynamodb.tables import Table, check_billing, check_definition
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 _TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
@@ -25,12 +24,12 @@ class TableOps:
         self.refuse_unmodeled(params)
         name = params["TableName"]
         if not _TABLE_NAME.fullmatch(name):
-            raise validation_error(f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
-                                   "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
-                                   "and have length between 3 and 255")
+            raise ValidationException(f"1 validation error detected: Value '{name}' at 'tableName' failed "
+                                      "to satisfy constraint: Member must satisfy regular expression "
+                                      "pattern: [a-zA-Z0-9_.-]+ and have length between 3 and 255")
         key_schema, definitions, billing, throughput = check_definition(params)
         if name in self.tables:
-            raise AwsError("ResourceInUseException", f"Table already exists: {name}", 400)
+            raise ResourceInUseException(f"Table already exists: {name}")
         table = Table(name, self.account.arn("dynamodb", f"table/{name}"), key_schema, definitions, billing,
                       throughput, self.account.clock.datetime())
         for hook in self._hooks["_create_table_"]:
@@ -50,9 +49,9 @@ class TableOps:
     def describe_table(self, params: dict) -> dict:
         try:
             table = self.table(params["TableName"])
-        except AwsError as error:
-            raise AwsError(error.code, f"Requested resource not found: Table: {params['TableName']} not found",
-                           400) from None
+        except ResourceNotFoundException:
+            raise ResourceNotFoundException("Requested resource not found: Table: "
+                                            f"{params['TableName']} not found") from None
         return {"Table": self.describe(table)}
 
     @operation("ListTables")
@@ -88,9 +87,9 @@ class TableOps:
         changes = [change for hook in self._hooks["_update_table_"] if (change := hook(table, params))]
         if params.get("BillingMode") is None and params.get("ProvisionedThroughput") is None:
             if not changes:
-                raise validation_error("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                                       "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
-                                       "required")
+                raise ValidationException("At least one of ProvisionedThroughput, BillingMode, "
+                                          "UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
+                                          "SSESpecification or ReplicaUpdates is required")
             billing, throughput = table.billing, table.throughput
         else:
             billing = params.get("BillingMode") or table.billing
@@ -99,7 +98,7 @@ class TableOps:
                 requested = table.throughput
             if billing == table.billing and requested is not None and requested == table.throughput:
                 current = table.throughput
-                raise validation_error(
+                raise ValidationException(
                     "The provisioned throughput for the table will not change. The requested value equals the "
                     f"current value. Current ReadCapacityUnits provisioned for the table: "
                     f"{current['ReadCapacityUnits']}. Requested ReadCapacityUnits: {requested['ReadCapacityUnits']}. "

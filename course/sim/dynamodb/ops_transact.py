@@ -40,10 +40,19 @@ import copy
 import json
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.errors import (
+    ConditionalCheckFailedException,
+    DynamoDBError,
+    IdempotentParameterMismatchException,
+    ProvisionedThroughputExceededException,
+    Throttled,
+    ThrottlingException,
+    TransactionCanceledException,
+    ValidationException,
+)
 from course.sim.dynamodb.indexes import GSI
-from course.sim.dynamodb.items import INVALID, item_size, validate_item, validation_error
+from course.sim.dynamodb.items import INVALID, item_size, validate_item
 from course.sim.dynamodb.ops_items import Write
-from course.sim.errors import AwsError
 from course.sim.service import operation
 
 MAX_TRANSACT_ITEMS = 100
@@ -54,24 +63,24 @@ WRITE_ACTIONS = ("ConditionCheck", "Put", "Update", "Delete")
 MSG_SAME_ITEM = "Transaction request cannot include multiple operations on one item"
 MSG_TOO_BIG = "Transaction size has exceeded the maximum allowed size of 4 MB"
 MSG_TOKEN_MISMATCH = "The request uses the same client token as a previous, but non-identical request."
-#: The meter refuses provisioned tables with the first, on-demand tables with the second.
-THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")
-#: Errors met while planning an action, and the CancellationReason code each becomes.
-_REASONS = {"ConditionalCheckFailedException": "ConditionalCheckFailed", "ValidationException": "ValidationError",
-            "ProvisionedThroughputExceededException": "ProvisionedThroughputExceeded",
-            "ThrottlingException": "ThrottlingError"}
+#: Errors that cancel a transaction instead of failing it, and the CancellationReason code each
+#: becomes; the meter refuses provisioned tables with the first throttling error, on-demand with the second.
+_REASONS = {ConditionalCheckFailedException: "ConditionalCheckFailed", ValidationException: "ValidationError",
+            ProvisionedThroughputExceededException: "ProvisionedThroughputExceeded",
+            ThrottlingException: "ThrottlingError"}
+_CANCELLING = tuple(_REASONS)
 
 
-def _cancelled(reasons: list[dict]) -> AwsError:
+def _cancelled(reasons: list[dict]) -> TransactionCanceledException:
     """botocore lifts CancellationReasons to the top of the parsed error (``err.response``)."""
     codes = ", ".join(r["Code"] for r in reasons)
-    return AwsError("TransactionCanceledException",
-                    f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-                    400, {"CancellationReasons": reasons})
+    return TransactionCanceledException("Transaction cancelled, please refer cancellation reasons "
+                                        f"for specific reasons [{codes}]", extra={"CancellationReasons": reasons})
 
 
-def _reason(error: AwsError) -> dict:
-    reason = {"Code": _REASONS[error.code], "Message": error.message}
+def _reason(error: DynamoDBError) -> dict:
+    reason = {"Code": next(code for kind, code in _REASONS.items() if isinstance(error, kind)),
+              "Message": error.message}
     if error.extra.get("Item") is not None:
         reason["Item"] = error.extra["Item"]
     return reason
@@ -87,8 +96,8 @@ class TransactOps:
         self.refuse_unmodeled(params)
         actions = params.get("TransactItems") or []
         if len(actions) > MAX_TRANSACT_ITEMS:
-            raise validation_error("1 validation error detected: Value at 'transactItems' failed to satisfy "
-                                   f"constraint: Member must have length less than or equal to {MAX_TRANSACT_ITEMS}")
+            raise ValidationException("1 validation error detected: Value at 'transactItems' failed to satisfy "
+                                      f"constraint: Member must have length less than or equal to {MAX_TRANSACT_ITEMS}")
         token = params.get("ClientRequestToken")
         fingerprint = json.dumps({k: v for k, v in params.items() if k not in ("ClientRequestToken",
                                                                                 "ReturnConsumedCapacity")},
@@ -99,7 +108,7 @@ class TransactOps:
             del tokens[old]
         if token is not None and token in tokens:
             if tokens[token][0] != fingerprint:
-                raise AwsError("IdempotentParameterMismatchException", MSG_TOKEN_MISMATCH, 400)
+                raise IdempotentParameterMismatchException(MSG_TOKEN_MISMATCH)
             return self._replayed(actions, params)
 
         checked = self._check_write_actions(actions)
@@ -108,23 +117,19 @@ class TransactOps:
             try:
                 writes.append(self._plan_action(kind, action, table))
                 reasons.append({"Code": "None"})
-            except AwsError as error:
-                if error.code not in _REASONS:
-                    raise
+            except _CANCELLING as error:
                 writes.append(None)
                 reasons.append(_reason(error))
         if any(r["Code"] != "None" for r in reasons):
             raise _cancelled(reasons)
         if sum(item_size(w.new if w.new is not None else w.old or {}) for w in writes) > MAX_TRANSACT_BYTES:
-            raise validation_error(MSG_TOO_BIG)
+            raise ValidationException(MSG_TOO_BIG)
 
         usage = {}
         for position, write in enumerate(writes):
             try:
                 self._charge_transactional(write, usage)
-            except AwsError as error:
-                if error.code not in THROTTLED:
-                    raise
+            except Throttled as error:
                 raise _cancelled([_reason(error) if i == position else {"Code": "None"} for i in range(len(writes))])
         for (kind, _, _), write in zip(checked, writes):
             if kind != "ConditionCheck":
@@ -139,7 +144,7 @@ class TransactOps:
         for entry in actions:
             kinds = [k for k in WRITE_ACTIONS if entry.get(k) is not None]
             if len(kinds) != 1:
-                raise validation_error("TransactItems can only contain one of ConditionCheck, Put, Update or Delete")
+                raise ValidationException("TransactItems can only contain one of ConditionCheck, Put, Update or Delete")
             kind = kinds[0]
             action = entry[kind]
             self.refuse_unmodeled(action)
@@ -154,12 +159,12 @@ class TransactOps:
             if kind == "Update":
                 for path in exprs.update(action["UpdateExpression"]).paths():
                     if path.elements[0] in key:
-                        raise validation_error(INVALID + f"Cannot update attribute {path.elements[0]}. "
-                                               "This attribute is part of the key")
+                        raise ValidationException(INVALID + f"Cannot update attribute {path.elements[0]}. "
+                                                  "This attribute is part of the key")
             exprs.check_unused()
             where = (table.name, table.storage_key(key))
             if where in seen:
-                raise validation_error(MSG_SAME_ITEM)
+                raise ValidationException(MSG_SAME_ITEM)
             seen.add(where)
             checked.append((kind, action, table))
         return checked
@@ -240,8 +245,8 @@ class TransactOps:
         self.refuse_unmodeled(params)
         actions = params.get("TransactItems") or []
         if len(actions) > MAX_TRANSACT_ITEMS:
-            raise validation_error("1 validation error detected: Value at 'transactItems' failed to satisfy "
-                                   f"constraint: Member must have length less than or equal to {MAX_TRANSACT_ITEMS}")
+            raise ValidationException("1 validation error detected: Value at 'transactItems' failed to satisfy "
+                                      f"constraint: Member must have length less than or equal to {MAX_TRANSACT_ITEMS}")
         plans, seen = [], set()
         for entry in actions:
             get = entry["Get"]
@@ -253,19 +258,17 @@ class TransactOps:
             exprs.check_unused()
             where = table.storage_key(key)
             if (table.name, where) in seen:
-                raise validation_error(MSG_SAME_ITEM)
+                raise ValidationException(MSG_SAME_ITEM)
             seen.add((table.name, where))
             plans.append((table, key, table.items.get(where), projection))
         if sum(item_size(item) for _, _, item, _ in plans if item) > MAX_TRANSACT_BYTES:
-            raise validation_error(MSG_TOO_BIG)
+            raise ValidationException(MSG_TOO_BIG)
         usage = {}
         for index, (table, key, item, _) in enumerate(plans):
             units = capacity.get_item_read(item and item_size(item), capacity.TRANSACTIONAL)
             try:
                 self._charge(table, {}, read=units, key=key)
-            except AwsError as error:
-                if error.code not in THROTTLED:
-                    raise
+            except Throttled as error:
                 raise _cancelled([_reason(error) if i == index else {"Code": "None"} for i in range(len(plans))])
             usage.setdefault(table.name, capacity.Consumption(table.name)).add(read=units)
         responses = []

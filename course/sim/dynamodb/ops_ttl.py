@@ -37,7 +37,7 @@ import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from course.sim.dynamodb.items import validation_error
+from course.sim.dynamodb.errors import ValidationException
 from course.sim.dynamodb.tables import Table
 from course.sim.service import operation
 
@@ -106,20 +106,20 @@ class TtlOps:
         spec = params["TimeToLiveSpecification"]
         enable, attribute = bool(spec["Enabled"]), spec["AttributeName"]
         if len(attribute) > 255:
-            raise validation_error(f"1 validation error detected: Value '{attribute}' at "
-                                   "'timeToLiveSpecification.attributeName' failed to satisfy constraint: "
-                                   "Member must have length less than or equal to 255")
+            raise ValidationException(f"1 validation error detected: Value '{attribute}' at "
+                                      "'timeToLiveSpecification.attributeName' failed to satisfy "
+                                      "constraint: Member must have length less than or equal to 255")
         state = self._ttl_state(table)
         if state.enabled and state.attribute != attribute:
-            raise validation_error("TimeToLive is active on a different AttributeName: current AttributeName is "
-                                   f"{state.attribute}")
+            raise ValidationException("TimeToLive is active on a different AttributeName: "
+                                      f"current AttributeName is {state.attribute}")
         if enable and state.enabled:
-            raise validation_error("TimeToLive is already enabled")
+            raise ValidationException("TimeToLive is already enabled")
         if not enable and not state.enabled:
-            raise validation_error("TimeToLive is already disabled")
+            raise ValidationException("TimeToLive is already disabled")
         now = self.account.clock.now()
         if state.changed_at is not None and now - state.changed_at < TTL_CHANGE_INTERVAL_SECONDS:
-            raise validation_error(MSG_TOO_SOON)
+            raise ValidationException(MSG_TOO_SOON)
         state.enabled, state.changed_at = enable, now
         state.attribute = attribute if enable else None
         state.due.clear()

@@ -32,7 +32,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from course.sim.dynamodb.items import item_size
-from course.sim.errors import AwsError
+from course.sim.dynamodbstreams.errors import (
+    LimitExceededException,
+    ResourceNotFoundException,
+    TrimmedDataAccessException,
+    ValidationException,
+)
 
 VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 #: Stream records are kept 24 hours (facts.md §10, Streams.html "Data retention limit").
@@ -68,8 +73,9 @@ def stream_label(when: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
-def trimmed_error() -> AwsError:
-    return AwsError("TrimmedDataAccessException", "The data you are trying to access has been trimmed.", 400)
+def trimmed_error() -> TrimmedDataAccessException:
+    """One wording for the two places a reader can fall behind the trim point."""
+    return TrimmedDataAccessException("The data you are trying to access has been trimmed.")
 
 
 @dataclass
@@ -99,8 +105,8 @@ class Shard:
         self.readers = {r: t for r, t in self.readers.items() if t > now - READER_WINDOW_SECONDS}
         others = [r for r in self.readers if r != reader]
         if limit is not None and len(others) >= limit:
-            raise AwsError("LimitExceededException",
-                           f"Rate exceeded: more than {limit} readers of shard {self.shard_id} at the same time", 400)
+            raise LimitExceededException(f"Rate exceeded: more than {limit} readers "
+                                         f"of shard {self.shard_id} at the same time")
         self.readers[reader] = now
 
     def describe(self) -> dict:
@@ -273,7 +279,7 @@ class StreamStore:
         self.live(now)
         stream = self.streams.get(arn)
         if stream is None:
-            raise AwsError("ResourceNotFoundException", f"Requested resource not found: Stream: {arn} not found", 400)
+            raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
         stream.catch_up(now)
         return stream
 
@@ -302,4 +308,4 @@ def read_iterator(text: str) -> tuple[str, str, int, float, str, bool]:
             raise ValueError(version)
         return arn, str(state["s"]), int(state["a"]), float(state["t"]), str(state["r"]), bool(state["c"])
     except (ValueError, KeyError, TypeError):
-        raise AwsError("ValidationException", "Invalid ShardIterator", 400) from None
+        raise ValidationException("Invalid ShardIterator") from None

@@ -21,14 +21,15 @@ import uuid
 from datetime import datetime
 from typing import Callable
 
-from course.sim.dynamodb.items import INVALID, item_size, key_order, validate_key_type, validation_error
+from course.sim.dynamodb.errors import ValidationException
+from course.sim.dynamodb.items import INVALID, item_size, key_order, validate_key_type
 from course.sim.dynamodb.keyspace import KeySpace
 
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
 
 
 def _problem(message: str):
-    return validation_error(INVALID + message)
+    return ValidationException(INVALID + message)
 
 
 def check_definition(params: dict) -> tuple[list[dict], list[dict], str, dict | None]:
@@ -40,7 +41,7 @@ def check_definition(params: dict) -> tuple[list[dict], list[dict], str, dict | 
     key_schema = [dict(k) for k in params.get("KeySchema") or []]
     definitions = [dict(d) for d in params.get("AttributeDefinitions") or []]
     if not key_schema or len(key_schema) > 2:
-        raise validation_error(
+        raise ValidationException(
             "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: "
             "Member must have length less than or equal to 2")
     if key_schema[0]["KeyType"] != "HASH":
@@ -72,16 +73,16 @@ def check_definition(params: dict) -> tuple[list[dict], list[dict], str, dict | 
 def check_billing(billing: str, throughput: dict | None) -> tuple[str, dict | None]:
     """Provisioned tables must say their capacity; on-demand tables must not, since they have none."""
     if billing not in BILLING_MODES:
-        raise validation_error(f"1 validation error detected: Value '{billing}' at 'billingMode' failed to satisfy "
-                               "constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+        raise ValidationException(f"1 validation error detected: Value '{billing}' at 'billingMode' failed to satisfy "
+                                  "constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
     if billing == "PROVISIONED":
         if not throughput or "ReadCapacityUnits" not in throughput or "WriteCapacityUnits" not in throughput:
             raise _problem("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
         for name in ("ReadCapacityUnits", "WriteCapacityUnits"):
             if throughput[name] < 1:
-                raise validation_error(f"1 validation error detected: Value '{throughput[name]}' at "
-                                       f"'provisionedThroughput.{name[0].lower() + name[1:]}' failed to satisfy "
-                                       "constraint: Member must have value greater than or equal to 1")
+                raise ValidationException(f"1 validation error detected: Value '{throughput[name]}' at "
+                                          f"'provisionedThroughput.{name[0].lower() + name[1:]}' failed to "
+                                          "satisfy constraint: Member must have value greater than or equal to 1")
         return billing, {"ReadCapacityUnits": throughput["ReadCapacityUnits"],
                          "WriteCapacityUnits": throughput["WriteCapacityUnits"]}
     if throughput:

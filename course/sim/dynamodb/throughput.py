@@ -44,8 +44,8 @@ import math
 from collections import deque
 
 from course.sim.dynamodb import capacity
+from course.sim.dynamodb.errors import ProvisionedThroughputExceededException, Throttled, ThrottlingException
 from course.sim.dynamodb.items import key_order
-from course.sim.errors import AwsError
 
 #: "DynamoDB currently retains up to 5 minutes (300 seconds) of unused read and write capacity."
 BURST_SECONDS = 300
@@ -71,14 +71,6 @@ MSG_ON_DEMAND = ("Throughput exceeds the current capacity of your table or index
 
 _UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
 _MAX = {"read": "MaxReadRequestUnits", "write": "MaxWriteRequestUnits"}
-
-
-class Throttled(AwsError):
-    """A throttling error that also says, for scenarios, which limit it hit."""
-
-    def __init__(self, code: str, message: str, reason: str, resource: str):
-        super().__init__(code, message, 400, {"ThrottlingReasons": [{"reason": reason, "resource": resource}]})
-        self.reason = reason
 
 
 class _Lane:
@@ -259,9 +251,9 @@ class Meter:
             limit = "KeyRangeThroughputExceeded"
         reason = f"{where}{direction}{limit}"
         if billing == "PROVISIONED":
-            return Throttled("ProvisionedThroughputExceededException",
-                             MSG_PROVISIONED_INDEX if index else MSG_PROVISIONED, reason, resource)
-        return Throttled("ThrottlingException", MSG_ON_DEMAND, reason, resource)
+            return ProvisionedThroughputExceededException(MSG_PROVISIONED_INDEX if index else MSG_PROVISIONED,
+                                                          reason=reason, resource=resource)
+        return ThrottlingException(MSG_ON_DEMAND, reason=reason, resource=resource)
 
     def _partition(self, key):
         """A partition key value in comparable form, from a ``Key`` dict or the value itself."""

@@ -33,9 +33,18 @@ import json
 from datetime import datetime, timezone
 
 from course.sim.dynamodb.backups import backup_suffix
+from course.sim.dynamodb.errors import (
+    ExportConflictException,
+    ExportNotFoundException,
+    ImportConflictException,
+    ImportNotFoundException,
+    InvalidExportTimeException,
+    ResourceInUseException,
+    ValidationException,
+)
 from course.sim.dynamodb.imports import item_line_ion, item_line_json, read_csv, read_ion, read_json_lines
-from course.sim.dynamodb.items import validate_item, validation_error
-from course.sim.errors import AwsError
+from course.sim.dynamodb.items import validate_item
+from course.sim.errors import AwsError, NotModeled
 from course.sim.service import operation
 
 #: How long an export runs before COMPLETED: an assumption (AWS: "minutes", no figure).
@@ -57,11 +66,6 @@ def epoch(value) -> float:
 
 def _iso(when: float) -> str:
     return utc(when).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(when * 1000) % 1000:03d}Z"
-
-
-def not_modeled(what: str) -> AwsError:
-    """Refused loudly, as everything the simulator does not model is."""
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model dynamodb {what}.", 501)
 
 
 def _zstd():
@@ -100,13 +104,12 @@ class TransferOps:
             for export in exports.values():
                 if export["ClientToken"] == token:
                     if export["request"] != params:
-                        raise AwsError("ExportConflictException", "There was a conflict when writing to the "
-                                       "specified S3 bucket.", 400)
+                        raise ExportConflictException("There was a conflict when writing to the specified S3 bucket.")
                     return {"ExportDescription": self._export_out(export)}
         fmt = params.get("ExportFormat") or "DYNAMODB_JSON"
         kind = params.get("ExportType") or "FULL_EXPORT"
         if params.get("S3BucketOwner") not in (None, self.account.account_id):
-            raise not_modeled("exports to a bucket in another account")
+            raise NotModeled("dynamodb", "exports to a bucket in another account")
         table = self._known_table(params["TableArn"].split("/", 1)[-1] if "/" in params["TableArn"]
                                   else params["TableArn"])
         history = self._history(table)
@@ -115,26 +118,26 @@ class TransferOps:
         spec = None
         if kind == "FULL_EXPORT":
             if params.get("IncrementalExportSpecification") is not None:
-                raise validation_error("IncrementalExportSpecification can only be used with ExportType "
-                                       "INCREMENTAL_EXPORT")
+                raise ValidationException("IncrementalExportSpecification can only "
+                                          "be used with ExportType INCREMENTAL_EXPORT")
             when = epoch(params["ExportTime"]) if params.get("ExportTime") is not None else now
             if not earliest <= when <= now:
-                raise AwsError("InvalidExportTimeException", "Export time is outside the point in time recovery "
-                               f"window: {_iso(earliest)} to {_iso(now)}", 400)
+                raise InvalidExportTimeException("Export time is outside the point in time "
+                                                 f"recovery window: {_iso(earliest)} to {_iso(now)}")
             records = [{"Item": item} for item in history.items_at(when).values()]
         else:
             given = params.get("IncrementalExportSpecification")
             if given is None or params.get("ExportTime") is not None:
-                raise validation_error("An incremental export takes IncrementalExportSpecification, not ExportTime")
+                raise ValidationException("An incremental export takes IncrementalExportSpecification, not ExportTime")
             start = epoch(given["ExportFromTime"]) if given.get("ExportFromTime") is not None else None
             if start is None:
-                raise validation_error("IncrementalExportSpecification.ExportFromTime must be specified")
+                raise ValidationException("IncrementalExportSpecification.ExportFromTime must be specified")
             end = epoch(given["ExportToTime"]) if given.get("ExportToTime") is not None else history.latest(now)
             view = given.get("ExportViewType") or "NEW_AND_OLD_IMAGES"
             if not earliest <= start < end <= now:
-                raise AwsError("InvalidExportTimeException", "The incremental export period must lie within the "
-                               f"point in time recovery window ({_iso(earliest)} to {_iso(now)}) and "
-                               "ExportFromTime must be before ExportToTime", 400)
+                raise InvalidExportTimeException("The incremental export period must lie within the point "
+                                                 f"in time recovery window ({_iso(earliest)} to {_iso(now)}) "
+                                                 "and ExportFromTime must be before ExportToTime")
             when = end
             spec = {"ExportFromTime": utc(start), "ExportToTime": utc(end), "ExportViewType": view}
             records = []
@@ -209,7 +212,7 @@ class TransferOps:
     def _export(self, arn: str) -> dict:
         export = self._store("_exports").get(arn)
         if export is None:
-            raise AwsError("ExportNotFoundException", f"Export not found: {arn}", 400)
+            raise ExportNotFoundException(f"Export not found: {arn}")
         return export
 
     @operation("DescribeExport")
@@ -241,8 +244,7 @@ class TransferOps:
         for existing in imports.values():
             if token and existing["ClientToken"] == token:
                 if existing["request"] != params:
-                    raise AwsError("ImportConflictException", "There was a conflict when importing from the "
-                                   "specified S3 source.", 400)
+                    raise ImportConflictException("There was a conflict when importing from the specified S3 source.")
                 return {"ImportTableDescription": self._import_out(existing)}
         fmt = params["InputFormat"]
         compression = params.get("InputCompressionType") or "NONE"
@@ -251,21 +253,21 @@ class TransferOps:
         options = (params.get("InputFormatOptions") or {}).get("Csv") or {}
         delimiter = options.get("Delimiter") or ","
         if fmt != "CSV" and params.get("InputFormatOptions"):
-            raise validation_error("InputFormatOptions can only be used with InputFormat CSV")
+            raise ValidationException("InputFormatOptions can only be used with InputFormat CSV")
         if delimiter not in CSV_DELIMITERS:
-            raise validation_error(f"1 validation error detected: Value '{delimiter}' at 'inputFormatOptions.csv."
-                                   "delimiter' failed to satisfy constraint: Member must satisfy regular "
-                                   "expression pattern: [,;:|\\t ]")
+            raise ValidationException(f"1 validation error detected: Value '{delimiter}' at "
+                                      "'inputFormatOptions.csv.delimiter' failed to satisfy constraint: "
+                                      "Member must satisfy regular expression pattern: [,;:|\\t ]")
         decompress = {"NONE": bytes, "GZIP": gzip.decompress, "ZSTD": _zstd()}[compression]
         if decompress is None:
-            raise not_modeled("ZSTD import sources (this Python has no zstd module)")
+            raise NotModeled("dynamodb", "ZSTD import sources (this Python has no zstd module)")
         if source.get("S3BucketOwner") not in (None, self.account.account_id):
-            raise not_modeled("imports from a bucket in another account")
+            raise NotModeled("dynamodb", "imports from a bucket in another account")
         if creation.get("SSESpecification") is not None:
-            raise not_modeled("parameter TableCreationParameters.SSESpecification")
+            raise NotModeled("dynamodb", "parameter TableCreationParameters.SSESpecification")
         name = creation["TableName"]
         if name in self.tables:
-            raise AwsError("ResourceInUseException", f"Table already exists: {name}", 400)
+            raise ResourceInUseException(f"Table already exists: {name}")
         now = self.account.clock.now()
         import_id = backup_suffix(f"{name}/import/{len(imports)}", now)
         table_arn = self.account.arn("dynamodb", f"table/{name}")
@@ -330,7 +332,7 @@ class TransferOps:
     def _import(self, arn: str) -> dict:
         found = self._store("_imports").get(arn)
         if found is None:
-            raise AwsError("ImportNotFoundException", f"Import not found: {arn}", 400)
+            raise ImportNotFoundException(f"Import not found: {arn}")
         return found
 
     def _import_out(self, record: dict) -> dict:

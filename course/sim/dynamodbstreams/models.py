@@ -31,23 +31,19 @@ from course.sim.dynamodb.streams import (
     read_iterator,
     trimmed_error,
 )
-from course.sim.errors import AwsError
+from course.sim.dynamodbstreams.errors import ExpiredIteratorException, ResourceNotFoundException, ValidationException
 from course.sim.service import Service, operation
 
 #: ListStreams and DescribeStream pages hold at most 100 entries (API Reference, "Limit").
 PAGE_LIMIT = 100
 
 
-def _validation(message: str) -> AwsError:
-    return AwsError("ValidationException", message, 400)
-
-
 def _check_limit(value, field: str, maximum: int) -> int:
     if value is None:
         return maximum
     if value > maximum:
-        raise _validation(f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: "
-                          f"Member must have value less than or equal to {maximum}")
+        raise ValidationException(f"1 validation error detected: Value '{value}' at '{field}' failed to "
+                                  f"satisfy constraint: Member must have value less than or equal to {maximum}")
     return value
 
 
@@ -87,8 +83,7 @@ class StreamsService(Service):
         if name is not None:
             streams = [s for s in streams if s.table_name == name]
             if not streams and name not in self.account.service("dynamodb").tables:
-                raise AwsError("ResourceNotFoundException",
-                               f"Requested resource not found: Table: {name} not found", 400)
+                raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
         streams.sort(key=lambda s: (s.table_name, s.label))
         start = params.get("ExclusiveStartStreamArn")
         if start:
@@ -109,7 +104,7 @@ class StreamsService(Service):
         wanted = params.get("ShardFilter")
         if wanted is not None:
             if wanted.get("Type") != "CHILD_SHARDS" or not wanted.get("ShardId"):
-                raise _validation("ShardFilter must have Type CHILD_SHARDS and a ShardId")
+                raise ValidationException("ShardFilter must have Type CHILD_SHARDS and a ShardId")
             shards = [s for s in shards if s.parent_id == wanted["ShardId"]]
         start = params.get("ExclusiveStartShardId")
         if start:
@@ -129,17 +124,16 @@ class StreamsService(Service):
         stream = self._stream(params["StreamArn"])
         shard = stream.shard(params["ShardId"])
         if shard is None:
-            raise AwsError("ResourceNotFoundException",
-                           f"Requested resource not found: Shard does not exist: {params['ShardId']}", 400)
+            raise ResourceNotFoundException(f"Requested resource not found: Shard does not exist: {params['ShardId']}")
         kind = params["ShardIteratorType"]
         sequence = params.get("SequenceNumber")
         by_sequence = kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
         if by_sequence and sequence is None:
-            raise _validation(f"SequenceNumber is required when ShardIteratorType is {kind}")
+            raise ValidationException(f"SequenceNumber is required when ShardIteratorType is {kind}")
         if not by_sequence and sequence is not None:
-            raise _validation(f"SequenceNumber must not be given when ShardIteratorType is {kind}")
+            raise ValidationException(f"SequenceNumber must not be given when ShardIteratorType is {kind}")
         if (kind == "AT_TIMESTAMP") != (params.get("Timestamp") is not None):
-            raise _validation("Timestamp is required with ShardIteratorType AT_TIMESTAMP, and only with it")
+            raise ValidationException("Timestamp is required with ShardIteratorType AT_TIMESTAMP, and only with it")
         if kind == "TRIM_HORIZON":
             after = shard.trimmed_upto
         elif kind == "LATEST":
@@ -149,17 +143,17 @@ class StreamsService(Service):
         elif kind == "AT_TIMESTAMP":
             when = _epoch(params["Timestamp"])
             if when > now:
-                raise _validation("The Timestamp must not be in the future")
+                raise ValidationException("The Timestamp must not be in the future")
             earlier = [r.seq for r in shard.records if int(r.time) < when]
             after = earlier[-1] if earlier else shard.trimmed_upto
         else:
             if not sequence.isdigit():
-                raise _validation(f"Invalid SequenceNumber: {sequence}")
+                raise ValidationException(f"Invalid SequenceNumber: {sequence}")
             number = int(sequence)
             last = shard.end_seq if shard.end_seq is not None else (shard.records[-1].seq if shard.records else
                                                                     shard.start_seq)
             if number < shard.start_seq or number > last:
-                raise _validation(f"Invalid SequenceNumber {sequence} for shard {shard.shard_id}")
+                raise ValidationException(f"Invalid SequenceNumber {sequence} for shard {shard.shard_id}")
             after = number - 1 if kind == "AT_SEQUENCE_NUMBER" else number
             if after < shard.trimmed_upto:
                 raise trimmed_error()
@@ -171,7 +165,7 @@ class StreamsService(Service):
         now = self._now()
         arn, shard_id, after, issued, reader, continued = read_iterator(params["ShardIterator"])
         if now - issued > ITERATOR_LIFETIME_SECONDS:
-            raise AwsError("ExpiredIteratorException", "The provided iterator exceeds the maximum age allowed.", 400)
+            raise ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.")
         stream = self._stream(arn)
         shard = stream.shard(shard_id)
         if shard is None or after < shard.trimmed_upto:

@@ -27,7 +27,14 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from course.sim.errors import AwsError
+from course.sim.errors import AwsError, NotModeled
+from course.sim.kinesis.errors import (
+    ExpiredIteratorException,
+    InvalidArgumentException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+    ValidationException,
+)
 from course.sim.kinesis.streams import HASH_SPACE, Shard, Stream, hash_key, sequence_number
 from course.sim.service import Service, operation
 
@@ -41,14 +48,6 @@ GET_RECORDS_MAX = 10_000
 GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024
 ITERATOR_LIFETIME_S = 300.0
 _UNMODELED = ("WarmThroughputMiBps", "MaxRecordSizeInKiB", "RecordDistributionStrategy", "StreamId", "DryRun")
-
-
-def _invalid(message: str) -> AwsError:
-    return AwsError("InvalidArgumentException", message, 400)
-
-
-def _not_modeled(what: str) -> AwsError:
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model kinesis {what}.", 501)
 
 
 def _epoch(value) -> float:
@@ -82,20 +81,19 @@ class KinesisService(Service):
         """A stream named by StreamName or StreamARN; trimmed to its retention before anyone reads it."""
         for key in _UNMODELED:
             if params.get(key) is not None:
-                raise _not_modeled(f"parameter {key}")
+                raise NotModeled("kinesis", f"parameter {key}")
         name, arn = params.get("StreamName"), params.get("StreamARN")
         if not name and not arn:
-            raise AwsError("ValidationException", "Either StreamName or StreamARN should be provided.", 400)
+            raise ValidationException("Either StreamName or StreamARN should be provided.")
         if arn:
             arn_name = arn.split(":stream/", 1)[-1]
             if name and name != arn_name:
-                raise _invalid(f"StreamARN {arn} and StreamName {name} do not name the same stream.")
+                raise InvalidArgumentException(f"StreamARN {arn} and StreamName {name} do not name the same stream.")
             name = arn_name if arn.startswith(self.account.arn("kinesis", "stream/")) else None
         stream = self.streams.get(name or "")
         if stream is None:
             shown = name or arn.split(":stream/", 1)[-1]
-            raise AwsError("ResourceNotFoundException",
-                           f"Stream {shown} under account {self.account.account_id} not found.", 400)
+            raise ResourceNotFoundException(f"Stream {shown} under account {self.account.account_id} not found.")
         stream.trim(self.now)
         return stream
 
@@ -108,8 +106,8 @@ class KinesisService(Service):
     def _shard(self, stream: Stream, shard_id: str) -> Shard:
         shard = stream.shard(shard_id)
         if shard is None:
-            raise AwsError("ResourceNotFoundException", f"Shard {shard_id} in stream {stream.name} under account "
-                                                        f"{self.account.account_id} does not exist", 400)
+            raise ResourceNotFoundException(f"Shard {shard_id} in stream {stream.name} under "
+                                            f"account {self.account.account_id} does not exist")
         return shard
 
     # -- streams ------------------------------------------------------------------------------
@@ -118,19 +116,18 @@ class KinesisService(Service):
     def create_stream(self, params: dict) -> dict:
         for key in _UNMODELED:
             if params.get(key) is not None:
-                raise _not_modeled(f"parameter {key}")
+                raise NotModeled("kinesis", f"parameter {key}")
         name = params["StreamName"]
         mode = (params.get("StreamModeDetails") or {}).get("StreamMode", "PROVISIONED")
         count = params.get("ShardCount")
         if mode == "ON_DEMAND":
             if count is not None:
-                raise AwsError("ValidationException", "ShardCount is not supported for an ON_DEMAND stream.", 400)
+                raise ValidationException("ShardCount is not supported for an ON_DEMAND stream.")
             count = ON_DEMAND_SHARDS
         elif count is None:
-            raise AwsError("ValidationException", "ShardCount is required for a PROVISIONED stream.", 400)
+            raise ValidationException("ShardCount is required for a PROVISIONED stream.")
         if name in self.streams:
-            raise AwsError("ResourceInUseException",
-                           f"Stream {name} under account {self.account.account_id} already exists.", 400)
+            raise ResourceInUseException(f"Stream {name} under account {self.account.account_id} already exists.")
         stream = Stream(name, self.account.arn("kinesis", f"stream/{name}"), count, mode, self.now,
                         DEFAULT_RETENTION_HOURS)
         stream.tags = dict(params.get("Tags") or {})
@@ -186,7 +183,7 @@ class KinesisService(Service):
     @operation("ListShards")
     def list_shards(self, params: dict) -> dict:
         if params.get("ShardFilter") is not None:
-            raise _not_modeled("parameter ShardFilter")
+            raise NotModeled("kinesis", "parameter ShardFilter")
         stream = self.stream(params)
         shards = stream.shards
         start = params.get("NextToken") or params.get("ExclusiveStartShardId")
@@ -203,9 +200,9 @@ class KinesisService(Service):
         stream, hours = self.stream(params), params["RetentionPeriodHours"]
         self._check_retention(hours)
         if hours < stream.retention_hours:
-            raise _invalid(f"Requested retention period ({hours} hours) for stream {stream.name} can not be shorter "
-                           f"than existing retention period ({stream.retention_hours} hours). Use "
-                           "DecreaseRetentionPeriod API.")
+            raise InvalidArgumentException(f"Requested retention period ({hours} hours) for stream "
+                                           f"{stream.name} can not be shorter than existing retention period "
+                                           f"({stream.retention_hours} hours). Use DecreaseRetentionPeriod API.")
         stream.retention_hours = hours
         return {}
 
@@ -214,9 +211,9 @@ class KinesisService(Service):
         stream, hours = self.stream(params), params["RetentionPeriodHours"]
         self._check_retention(hours)
         if hours > stream.retention_hours:
-            raise _invalid(f"Requested retention period ({hours} hours) for stream {stream.name} can not be longer "
-                           f"than existing retention period ({stream.retention_hours} hours). Use "
-                           "IncreaseRetentionPeriod API.")
+            raise InvalidArgumentException(f"Requested retention period ({hours} hours) for stream "
+                                           f"{stream.name} can not be longer than existing retention period "
+                                           f"({stream.retention_hours} hours). Use IncreaseRetentionPeriod API.")
         stream.retention_hours = hours
         stream.trim(self.now)
         return {}
@@ -224,11 +221,11 @@ class KinesisService(Service):
     @staticmethod
     def _check_retention(hours: int) -> None:
         if hours < DEFAULT_RETENTION_HOURS:
-            raise _invalid(f"Minimum allowed retention period is {DEFAULT_RETENTION_HOURS} hours. Requested "
-                           f"retention period ({hours} hours) is too short.")
+            raise InvalidArgumentException(f"Minimum allowed retention period is {DEFAULT_RETENTION_HOURS} "
+                                           f"hours. Requested retention period ({hours} hours) is too short.")
         if hours > MAX_RETENTION_HOURS:
-            raise _invalid(f"Maximum allowed retention period is {MAX_RETENTION_HOURS} hours. Requested "
-                           f"retention period ({hours} hours) is too long.")
+            raise InvalidArgumentException(f"Maximum allowed retention period is {MAX_RETENTION_HOURS} "
+                                           f"hours. Requested retention period ({hours} hours) is too long.")
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -236,15 +233,14 @@ class KinesisService(Service):
         key = entry["PartitionKey"]
         data = bytes(entry["Data"] or b"") if not isinstance(entry["Data"], str) else entry["Data"].encode()
         if len(data) + len(key.encode("utf-8")) > MAX_RECORD_BYTES:
-            raise AwsError("ValidationException", f"1 validation error detected: Value at '{where}data' failed to "
-                                                  f"satisfy constraint: Member must have length less than or equal "
-                                                  f"to {MAX_RECORD_BYTES}", 400)
+            raise ValidationException(f"1 validation error detected: Value at '{where}data' failed to satisfy "
+                                      f"constraint: Member must have length less than or equal to {MAX_RECORD_BYTES}")
         explicit = entry.get("ExplicitHashKey")
         if explicit is not None:
             number = int(explicit)
             if number >= HASH_SPACE:
-                raise _invalid(f"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, {HASH_SPACE - 1}]. "
-                               f"Specified value was {explicit}")
+                raise InvalidArgumentException("Invalid ExplicitHashKey. ExplicitHashKey must be in the "
+                                               f"range: [0, {HASH_SPACE - 1}]. Specified value was {explicit}")
             return stream.shard_for(number)
         return stream.shard_for(hash_key(key))
 
@@ -257,8 +253,8 @@ class KinesisService(Service):
     def put_record(self, params: dict) -> dict:
         stream = self.stream(params)
         if "PartitionKey" not in params:
-            raise AwsError("ValidationException", "1 validation error detected: Value null at 'partitionKey' failed "
-                                                  "to satisfy constraint: Member must not be null", 400)
+            raise ValidationException("1 validation error detected: Value null at 'partitionKey' "
+                                      "failed to satisfy constraint: Member must not be null")
         shard = self._place(stream, params, "")
         record = stream.append(shard, params["PartitionKey"], self._data(params), self.now)
         return {"ShardId": shard.shard_id, "SequenceNumber": record.sequence, "EncryptionType": "NONE"}
@@ -269,7 +265,7 @@ class KinesisService(Service):
         entries = params["Records"]
         total = sum(len(self._data(e)) + len(e["PartitionKey"].encode("utf-8")) for e in entries)
         if total > PUT_RECORDS_MAX_BYTES:
-            raise _invalid(f"Records size exceeds {PUT_RECORDS_MAX_BYTES // (1024 * 1024)} MB limit")
+            raise InvalidArgumentException(f"Records size exceeds {PUT_RECORDS_MAX_BYTES // (1024 * 1024)} MB limit")
         shards = [self._place(stream, entry, f"records.{i + 1}.member.") for i, entry in enumerate(entries)]
         out = []
         for entry, shard in zip(entries, shards):
@@ -297,17 +293,19 @@ class KinesisService(Service):
         elif kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
             given = params.get("StartingSequenceNumber")
             if not given:
-                raise _invalid(f"StartingSequenceNumber must be specified for shard iterator type {kind}.")
+                raise InvalidArgumentException("StartingSequenceNumber must be specified "
+                                               f"for shard iterator type {kind}.")
             number = sequence_number(given)
             if number >= stream.next_number:
-                raise _invalid(f"StartingSequenceNumber {given} used in GetShardIterator on shard {shard.shard_id} "
-                               f"in stream {stream.name} under account {self.account.account_id} is invalid because "
-                               "it did not come from this stream.")
+                raise InvalidArgumentException(f"StartingSequenceNumber {given} used in "
+                                               f"GetShardIterator on shard {shard.shard_id} in stream "
+                                               f"{stream.name} under account {self.account.account_id} "
+                                               "is invalid because it did not come from this stream.")
             position = number + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
         else:  # AT_TIMESTAMP
             if params.get("Timestamp") is None:
-                raise _invalid("Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current "
-                               "request has no timestamp parameter.")
+                raise InvalidArgumentException("Must specify timestampInMillis parameter for iterator of type "
+                                               "AT_TIMESTAMP. Current request has no timestamp parameter.")
             when = _epoch(params["Timestamp"])
             later = [r.number for r in shard.records if r.arrival >= when]
             position = later[0] if later else stream.next_number
@@ -318,13 +316,13 @@ class KinesisService(Service):
         token = params["ShardIterator"]
         held = self._iterators.get(token[11:]) if token.startswith("AAAAAAAAAAE") else None
         if held is None:
-            raise _invalid("Invalid ShardIterator.")
+            raise InvalidArgumentException("Invalid ShardIterator.")
         arn, shard_id, position, issued = held
         if self.now - issued > ITERATOR_LIFETIME_S:
-            raise AwsError("ExpiredIteratorException",
-                           f"Iterator expired. The iterator was created at time {_stamp(issued)} while right now it "
-                           f"is {_stamp(self.now)} which is further in the future than the tolerated delay of "
-                           f"{int(ITERATOR_LIFETIME_S * 1000)} milliseconds.", 400)
+            raise ExpiredIteratorException("Iterator expired. The iterator was created at time "
+                                           f"{_stamp(issued)} while right now it is {_stamp(self.now)} "
+                                           "which is further in the future than the tolerated delay "
+                                           f"of {int(ITERATOR_LIFETIME_S * 1000)} milliseconds.")
         stream = self.stream({"StreamARN": arn})
         shard = self._shard(stream, shard_id)
         limit = params.get("Limit") or GET_RECORDS_MAX

@@ -26,7 +26,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from course.sim.errors import AwsError
+from course.sim.s3.errors import (
+    BucketAlreadyOwnedByYou,
+    BucketNotEmpty,
+    InvalidArgument,
+    InvalidBucketName,
+    NoSuchBucket,
+    NoSuchKey,
+    NotFound,
+)
 from course.sim.service import Service, operation
 
 _BUCKET_NAME = re.compile(r"(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -54,8 +62,8 @@ class Bucket:
     objects: dict[str, S3Object] = field(default_factory=dict)
 
 
-def _no_bucket(name: str) -> AwsError:
-    return AwsError("NoSuchBucket", "The specified bucket does not exist", 404, {"BucketName": name})
+def _no_bucket(name: str) -> NoSuchBucket:
+    return NoSuchBucket("The specified bucket does not exist", extra={"BucketName": name})
 
 
 class S3Service(Service):
@@ -87,10 +95,10 @@ class S3Service(Service):
     def create_bucket(self, params: dict) -> dict:
         name = params["Bucket"]
         if not _BUCKET_NAME.fullmatch(name) or ".." in name:
-            raise AwsError("InvalidBucketName", "The specified bucket is not valid.", 400, {"BucketName": name})
+            raise InvalidBucketName("The specified bucket is not valid.", extra={"BucketName": name})
         if name in self.buckets:
-            raise AwsError("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded "
-                           "and you already own it.", 409, {"BucketName": name})
+            raise BucketAlreadyOwnedByYou("Your previous request to create the named "
+                                          "bucket succeeded and you already own it.", extra={"BucketName": name})
         region = (params.get("CreateBucketConfiguration") or {}).get("LocationConstraint") or self.account.region
         self.buckets[name] = Bucket(name, self.account.clock.datetime(), region)
         return {"Location": f"/{name}"}
@@ -105,8 +113,7 @@ class S3Service(Service):
     def delete_bucket(self, params: dict) -> dict:
         bucket = self.bucket(params["Bucket"])
         if bucket.objects:
-            raise AwsError("BucketNotEmpty", "The bucket you tried to delete is not empty", 409,
-                           {"BucketName": bucket.name})
+            raise BucketNotEmpty("The bucket you tried to delete is not empty", extra={"BucketName": bucket.name})
         del self.buckets[bucket.name]
         return {}
 
@@ -126,12 +133,12 @@ class S3Service(Service):
     def _object(self, params: dict, head: bool = False) -> S3Object:
         bucket = self.buckets.get(params["Bucket"])
         if head and (bucket is None or params["Key"] not in bucket.objects):
-            raise AwsError("404", "Not Found", 404)
+            raise NotFound("Not Found")
         if bucket is None:
             raise _no_bucket(params["Bucket"])
         found = bucket.objects.get(params["Key"])
         if found is None:
-            raise AwsError("NoSuchKey", "The specified key does not exist.", 404, {"Key": params["Key"]})
+            raise NoSuchKey("The specified key does not exist.", extra={"Key": params["Key"]})
         return found
 
     @staticmethod
@@ -165,7 +172,7 @@ class S3Service(Service):
             try:
                 after = base64.urlsafe_b64decode(token.encode()).decode()
             except (ValueError, UnicodeDecodeError):
-                raise AwsError("InvalidArgument", "The continuation token provided is incorrect", 400) from None
+                raise InvalidArgument("The continuation token provided is incorrect") from None
         if after:
             keys = [k for k in keys if k.encode() > after.encode()]
         page, rest = keys[:limit], keys[limit:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from course.sim.errors import AwsError
+from course.sim.dynamodb.errors import ProvisionedThroughputExceededException, ThrottlingException
 
 
 class Meter:
@@ -19,8 +19,8 @@ class Meter:
     def consume(self, now, read=0.0, write=0.0, key=None, index=None):
         pk = key and next(iter(key["pk"].values()))
         if self.everything or pk in self.throttled:
-            raise AwsError("ProvisionedThroughputExceededException",
-                           "The level of configured provisioned throughput for the table was exceeded.", 400)
+            raise ProvisionedThroughputExceededException(
+                "The level of configured provisioned throughput for the table was exceeded.")
         self.admitted.append((pk, read, write))
 
 
@@ -277,7 +277,7 @@ def test_batch_write_hands_back_a_request_its_index_throttles(acct, ddb):
     class IndexMeter(Meter):
         def consume(self, now, read=0.0, write=0.0, key=None, index=None):
             if index == "by-status":
-                raise AwsError("ThrottlingException", "index throttled", 400)
+                raise ThrottlingException("index throttled")
 
     acct.service("dynamodb").tables["tickets"].meter = IndexMeter()
     out = ddb.batch_write_item(RequestItems={"tickets": [put("t1", status={"S": "OPEN"}), put("t2")]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from course.sim.dynamodb.errors import ProvisionedThroughputExceededException
 from course.sim.errors import AwsError
 
 
@@ -202,7 +203,7 @@ def test_a_throttled_action_cancels_the_transaction(acct, ddb):
     class Meter:
         def consume(self, now, read=0.0, write=0.0, key=None, index=None):
             if key and key["pk"]["S"] == "bob":
-                raise AwsError("ProvisionedThroughputExceededException", "throttled", 400)
+                raise ProvisionedThroughputExceededException("throttled")
 
     acct.service("dynamodb").tables["accounts"].meter = Meter()
     with pytest.raises(ClientError) as err:
@@ -367,7 +368,7 @@ def test_a_throttled_index_cancels_the_transaction_before_anything_lands(acct, i
     class Meter:
         def consume(self, now, read=0.0, write=0.0, key=None, index=None):
             if index == "by-status":
-                raise AwsError("ProvisionedThroughputExceededException", "index throttled", 400)
+                raise ProvisionedThroughputExceededException("index throttled")
 
     acct.service("dynamodb").tables["orders"].meter = Meter()
     with pytest.raises(ClientError) as err:
