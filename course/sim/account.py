@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from course.sim.clock import Clock
-
-#: boto3 service name → "module:Class" of its model; loaded on first use.
-SERVICES: dict[str, str] = {
-    "lambda": "course.sim.awslambda.models:LambdaService",
-    "dynamodb": "course.sim.dynamodb.models:DynamoDBService",
-    "dynamodbstreams": "course.sim.dynamodbstreams.models:StreamsService",
-    "kinesis": "course.sim.kinesis.models:KinesisService",
-    "s3": "course.sim.s3.models:S3Service",
-    "dax": "course.sim.dax.models:DaxService",
-    "application-autoscaling": "course.sim.autoscaling.models:AutoScalingService",
-}
+from course.sim.registry import model_class
 
 #: The call log keeps this many recent calls, so a long load scenario cannot grow it without end.
 CALL_LOG_SIZE = 100_000
@@ -49,12 +38,8 @@ class Account:
         key = name if home else (name, region)
         model = store.get(key)
         if model is None:
-            target = SERVICES.get(name)
-            if target is None:
-                raise KeyError(f"the simulator has no '{name}' service; it models: {', '.join(sorted(SERVICES))}")
-            module_name, class_name = target.split(":")
             owner = self if home else RegionView(self, region)
-            model = getattr(importlib.import_module(module_name), class_name)(owner)
+            model = model_class(name)(owner)
             store[key] = model
         return model
 

@@ -10,8 +10,10 @@ when it deploys.
 
 from __future__ import annotations
 
+from course.sim.awslambda import schemas
+from course.sim.awslambda.sam import NOT_GLOBAL, expand_function
 from course.sim.errors import AwsError
-from course.sim.template import PhysicalResource, register_creator
+from course.sim.template import PhysicalResource, register_creator, register_sam_type, register_schema
 
 _INTEGERS = ("MemorySize", "Timeout", "ReservedConcurrentExecutions", "MaximumRetryAttempts",
              "MaximumEventAgeInSeconds")
@@ -154,18 +156,22 @@ def _delete(operation: str, params_of):
 
 register_creator("AWS::Lambda::Function", create_function,
                  ("Arn", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"),
+                 schema=schemas.LAMBDA_FUNCTION, local_code="Code", delete=_delete("delete_function", lambda made: {"FunctionName": made.physical_id}))
+register_creator("AWS::Lambda::Version", create_version, ("Version", "FunctionArn"), schema=schemas.LAMBDA_VERSION,
                  delete=_delete("delete_function", lambda made: {"FunctionName": made.physical_id}))
-register_creator("AWS::Lambda::Version", create_version, ("Version", "FunctionArn"),
-                 delete=_delete("delete_function", lambda made: {"FunctionName": made.physical_id}))
-register_creator("AWS::Lambda::Alias", create_alias, ("AliasArn",),
+register_creator("AWS::Lambda::Alias", create_alias, ("AliasArn",), schema=schemas.LAMBDA_ALIAS,
                  delete=_delete("delete_alias", lambda made: {"FunctionName": made.properties["FunctionName"],
                                                               "Name": made.properties["Name"]}))
-register_creator("AWS::Lambda::Permission", create_permission,
+register_creator("AWS::Lambda::Permission", create_permission, schema=schemas.LAMBDA_PERMISSION,
                  delete=_delete("remove_permission", lambda made: {"FunctionName": made.properties["FunctionName"],
                                                                    "StatementId": made.physical_id}))
 register_creator("AWS::Lambda::EventInvokeConfig", create_event_invoke_config,
-                 delete=_delete("delete_function_event_invoke_config",
+                 schema=schemas.LAMBDA_EVENT_INVOKE_CONFIG, delete=_delete("delete_function_event_invoke_config",
                                 lambda made: {"FunctionName": made.properties["FunctionName"],
                                               "Qualifier": made.properties["Qualifier"]}))
 register_creator("AWS::Lambda::EventSourceMapping", create_event_source_mapping, ("EventSourceMappingArn", "Id"),
-                 delete=_delete("delete_event_source_mapping", lambda made: {"UUID": made.physical_id}))
+                 schema=schemas.LAMBDA_EVENT_SOURCE_MAPPING, delete=_delete("delete_event_source_mapping", lambda made: {"UUID": made.physical_id}))
+# Layers are checked (a function may name one) but not yet created.
+register_schema("AWS::Lambda::LayerVersion", schemas.LAMBDA_LAYER_VERSION, local_code="Content")
+register_sam_type("AWS::Serverless::Function", schemas.SAM_FUNCTION, expand_function, section="Function",
+                  not_global=NOT_GLOBAL)

@@ -13,6 +13,31 @@ from __future__ import annotations
 import json
 
 from course.sim.template import PhysicalResource, register_creator
+from course.sim.template.schemas import BOOLEAN, JSON, OPEN, integer, list_of, obj, resource, string
+
+# From the CloudFormation resource reference for AWS::DAX::Cluster, AWS::DAX::ParameterGroup and
+# AWS::DAX::SubnetGroup. A cluster has at most 11 nodes (facts.md §9).
+_TEXT = string()
+
+_SCHEMAS: dict[str, dict] = {
+    "AWS::DAX::Cluster": resource(
+        {"AvailabilityZones": list_of(_TEXT), "ClusterEndpointEncryptionType": string(enum=("NONE", "TLS")),
+         "ClusterName": string(min_length=1, max_length=20, pattern=r"[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)",
+                               hint="1-20 letters, digits and hyphens, starting with a letter"),
+         "Description": _TEXT, "IAMRoleARN": _TEXT, "NetworkType": string(enum=("ipv4", "ipv6", "dual_stack")),
+         "NodeType": _TEXT, "NotificationTopicARN": _TEXT, "ParameterGroupName": _TEXT,
+         "PreferredMaintenanceWindow": _TEXT, "ReplicationFactor": integer(1, 11),
+         "SecurityGroupIds": list_of(_TEXT), "SSESpecification": obj({"SSEEnabled": BOOLEAN}),
+         "SubnetGroupName": _TEXT, "Tags": OPEN},
+        required=("IAMRoleARN", "NodeType", "ReplicationFactor"),
+        attributes=("Arn", "ClusterDiscoveryEndpoint", "ClusterDiscoveryEndpointURL"), ref="the cluster name"),
+    "AWS::DAX::ParameterGroup": resource(
+        {"Description": _TEXT, "ParameterGroupName": _TEXT, "ParameterNameValues": JSON},
+        ref="the parameter group name"),
+    "AWS::DAX::SubnetGroup": resource(
+        {"Description": _TEXT, "SubnetGroupName": _TEXT, "SubnetIds": list_of(_TEXT, min_items=1)},
+        required=("SubnetIds",), ref="the subnet group name"),
+}
 
 
 def _dax(account):
@@ -80,6 +105,9 @@ def _delete_subnet_group(account, made) -> None:
 
 
 register_creator("AWS::DAX::Cluster", create_cluster, ("Arn", "ClusterDiscoveryEndpoint",
-                                                        "ClusterDiscoveryEndpointURL"), delete=_delete_cluster)
-register_creator("AWS::DAX::ParameterGroup", create_parameter_group, delete=_delete_parameter_group)
-register_creator("AWS::DAX::SubnetGroup", create_subnet_group, delete=_delete_subnet_group)
+                                                        "ClusterDiscoveryEndpointURL"),
+                 schema=_SCHEMAS["AWS::DAX::Cluster"], delete=_delete_cluster)
+register_creator("AWS::DAX::ParameterGroup", create_parameter_group, schema=_SCHEMAS["AWS::DAX::ParameterGroup"],
+                 delete=_delete_parameter_group)
+register_creator("AWS::DAX::SubnetGroup", create_subnet_group, schema=_SCHEMAS["AWS::DAX::SubnetGroup"],
+                 delete=_delete_subnet_group)

@@ -3,14 +3,16 @@
 The creator turns the resource's properties into the API calls CloudFormation makes (CreateTable,
 then UpdateTimeToLive, UpdateContinuousBackups and EnableKinesisStreamingDestination for the
 properties that have their own operation) and calls the same model the boto3 bridge calls, so a
-template meets exactly the API's rules. ``AWS::Serverless::SimpleTable`` needs nothing here: the
-SAM transform (``template/sam.py``) has already rewritten it into an ``AWS::DynamoDB::Table``.
-``course.sim.template`` imports this module when it deploys.
+template meets exactly the API's rules. ``AWS::Serverless::SimpleTable`` is registered here too: the
+SAM transform rewrites it into an ``AWS::DynamoDB::Table`` (``sam.py``) before anything is created.
+Schemas are in ``schemas.py``.
 """
 
 from __future__ import annotations
 
-from course.sim.template import PhysicalResource, register_creator
+from course.sim.dynamodb import schemas
+from course.sim.dynamodb.sam import NOT_GLOBAL, expand_simple_table
+from course.sim.template import PhysicalResource, register_creator, register_sam_type
 
 # Passed to CreateTable unchanged; the model refuses the ones it does not model, so a template
 # never silently loses a feature that changes behaviour.
@@ -81,7 +83,10 @@ def _delete(account, made) -> None:
     account.service("dynamodb").call("DeleteTable", {"TableName": made.physical_id})
 
 
-register_creator("AWS::DynamoDB::Table", create_table, ("Arn", "StreamArn"), delete=_delete)
+register_creator("AWS::DynamoDB::Table", create_table, ("Arn", "StreamArn"), schema=schemas.DYNAMODB_TABLE,
+                 delete=_delete)
+register_sam_type("AWS::Serverless::SimpleTable", schemas.SAM_SIMPLE_TABLE, expand_simple_table,
+                  section="SimpleTable", not_global=NOT_GLOBAL)
 
 # AWS::DynamoDB::GlobalTable registers itself; it lives apart to keep this module to one resource.
 from course.sim.dynamodb import resources_global  # noqa: E402,F401

@@ -15,7 +15,8 @@ modeled and are refused loudly.
 from __future__ import annotations
 
 from course.sim.dynamodb.resources import _create_params
-from course.sim.errors import AwsError
+from course.sim.dynamodb.schemas import DYNAMODB_GLOBAL_TABLE
+from course.sim.errors import AwsError, NotModeled
 from course.sim.template import PhysicalResource, register_creator
 
 # Accepted and without effect in the simulator (as for AWS::DynamoDB::Table).
@@ -24,9 +25,8 @@ _IGNORED_REPLICA = {"Region", "Tags", "DeletionProtectionEnabled", "ContributorI
                     "SSESpecification", "ResourcePolicy", "ReplicaStreamSpecification"}
 
 
-def _refuse(what: str) -> AwsError:
-    return AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model AWS::DynamoDB::GlobalTable "
-                    f"{what}.", 501)
+def _refuse(what: str) -> NotModeled:
+    return NotModeled("AWS::DynamoDB::GlobalTable", what)
 
 
 def _invalid(message: str) -> AwsError:
@@ -110,4 +110,5 @@ def _delete(account, made) -> None:
     _delete_everywhere(account, made.physical_id)
 
 
-register_creator("AWS::DynamoDB::GlobalTable", create_global_table, ("Arn", "StreamArn", "TableId"), delete=_delete)
+register_creator("AWS::DynamoDB::GlobalTable", create_global_table, ("Arn", "StreamArn", "TableId"),
+                 schema=DYNAMODB_GLOBAL_TABLE, delete=_delete)

@@ -8,16 +8,27 @@ A stream without ``ShardCount`` or ``StreamModeDetails`` gets one shard, CloudFo
 
 from __future__ import annotations
 
-from course.sim.errors import AwsError
+from course.sim.errors import AwsError, NotModeled
 from course.sim.template import PhysicalResource, register_creator
+from course.sim.template.schemas import TAGS, TEXT, integer, list_of, obj, resource, string
+
+KINESIS_STREAM = resource(
+    {"DesiredShardLevelMetrics": list_of(TEXT), "MaxRecordSizeInKiB": integer(1024, 10240),
+     "Name": string(min_length=1, max_length=128, pattern=r"[a-zA-Z0-9_.-]+"),
+     "RetentionPeriodHours": integer(24, 8760), "ShardCount": integer(1),
+     "StreamEncryption": obj({"EncryptionType": string(enum=("KMS",)), "KeyId": TEXT},
+                             required=("EncryptionType", "KeyId")),
+     "StreamModeDetails": obj({"StreamMode": string(enum=("ON_DEMAND", "PROVISIONED"))}, required=("StreamMode",)),
+     "Tags": TAGS, "WarmThroughputMiBps": integer(0)},
+    attributes=("Arn",), ref="the stream name",
+)
 
 
 def create_stream(account, logical_id: str, props: dict, context) -> PhysicalResource:
     service = account.service("kinesis")
     name = props.get("Name") or context.physical_name(128)
     if props.get("StreamEncryption") or props.get("MaxRecordSizeInKiB") or props.get("WarmThroughputMiBps"):
-        raise AwsError("NotModeledBySimulator", "Coldstart's simulator does not model Kinesis stream encryption, "
-                                                "record sizes above 1 MiB or warm throughput.", 501)
+        raise NotModeled("kinesis", "stream encryption, record sizes above 1 MiB or warm throughput")
     params: dict = {"StreamName": name}
     mode = (props.get("StreamModeDetails") or {}).get("StreamMode")
     if mode == "ON_DEMAND":
@@ -42,4 +53,4 @@ def _delete(account, made) -> None:
     account.service("kinesis").call("DeleteStream", {"StreamName": made.physical_id})
 
 
-register_creator("AWS::Kinesis::Stream", create_stream, ("Arn",), delete=_delete)
+register_creator("AWS::Kinesis::Stream", create_stream, ("Arn",), schema=KINESIS_STREAM, delete=_delete)

@@ -9,8 +9,25 @@ the CloudFormation reference (aws-resource-s3-bucket.html, "Return values").
 
 from __future__ import annotations
 
-from course.sim.errors import AwsError
+from course.sim.errors import NotModeled
 from course.sim.template import PhysicalResource, register_creator
+from course.sim.template.schemas import BOOLEAN, OPEN, TAGS, resource, string
+
+# From the CloudFormation reference, aws-resource-s3-bucket.html.
+S3_BUCKET = resource(
+    {"AbacStatus": OPEN, "AccelerateConfiguration": OPEN, "AccessControl": OPEN, "AnalyticsConfigurations": OPEN,
+     "BucketEncryption": OPEN,
+     "BucketName": string(min_length=3, max_length=63, pattern=r"[a-z0-9][a-z0-9.-]*[a-z0-9]",
+                          hint="a bucket name uses lowercase letters, digits, dots and hyphens"),
+     "CorsConfiguration": OPEN, "IntelligentTieringConfigurations": OPEN, "InventoryConfigurations": OPEN,
+     "LifecycleConfiguration": OPEN, "LoggingConfiguration": OPEN, "MetadataConfiguration": OPEN,
+     "MetadataTableConfiguration": OPEN, "MetricsConfigurations": OPEN, "NotificationConfiguration": OPEN,
+     "ObjectLockConfiguration": OPEN, "ObjectLockEnabled": BOOLEAN, "OwnershipControls": OPEN,
+     "PublicAccessBlockConfiguration": OPEN, "ReplicationConfiguration": OPEN, "Tags": TAGS,
+     "VersioningConfiguration": OPEN, "WebsiteConfiguration": OPEN},
+    attributes=("Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"),
+    ref="the bucket name",
+)
 
 _ACCEPTED = {"BucketName", "Tags", "BucketEncryption", "PublicAccessBlockConfiguration", "OwnershipControls",
              "AccessControl", "AbacStatus"}
@@ -19,8 +36,7 @@ _ACCEPTED = {"BucketName", "Tags", "BucketEncryption", "PublicAccessBlockConfigu
 def create_bucket(account, logical_id: str, props: dict, context) -> PhysicalResource:
     refused = sorted(set(props) - _ACCEPTED)
     if refused:
-        raise AwsError("NotModeledBySimulator", f"Coldstart's simulator does not model AWS::S3::Bucket "
-                       f"{', '.join(refused)}.", 501)
+        raise NotModeled("AWS::S3::Bucket", ", ".join(refused))
     name = props.get("BucketName") or context.physical_name(63).lower()
     account.service("s3").call("CreateBucket", {"Bucket": name})
     region = account.region
@@ -42,4 +58,5 @@ def _delete(account, made) -> None:
 
 
 register_creator("AWS::S3::Bucket", create_bucket,
-                 ("Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"), delete=_delete)
+                 ("Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"), schema=S3_BUCKET,
+                 delete=_delete)

@@ -1,22 +1,22 @@
 """CloudFormation and AWS SAM templates: read, check, resolve and deploy into a simulated account.
 
 ``load_template`` reads a template and reports every problem as ``file:line:col: path: message``;
-``deploy`` creates its resources through the creators services register. Only PyYAML is
-imported here; boto3 never is.
+``deploy`` creates its resources through the creators services register in their ``resources``
+room (``types.register_creator``). Only PyYAML is imported here; boto3 never is.
 """
 
-from course.sim.template.deployment import (
-    CREATORS, EVENT_HANDLERS, DeployContext, deploy, load_service_creators, physical_name, register_creator,
-    register_event_handler,
-)
+from course.sim.template.deployment import DeployContext, deploy, physical_name
 from course.sim.template.loader import load_template
 from course.sim.template.model import (
     Note, Output, PhysicalResource, Resource, SamEvent, Stack, StackResource, Template,
 )
-from course.sim.template.schemas import SCHEMAS
+from course.sim.template.types import (
+    CREATORS, EVENT_HANDLERS, SAM_TYPES, SCHEMAS, load_types, register_creator, register_event_handler,
+    register_sam_type, register_schema,
+)
 
 __all__ = [
-    "CREATORS", "EVENT_HANDLERS", "SCHEMAS", "DeployContext", "Note", "Output", "PhysicalResource", "Resource",
-    "SamEvent", "Stack", "StackResource", "Template", "deploy", "load_service_creators", "load_template",
-    "physical_name", "register_creator", "register_event_handler",
+    "CREATORS", "EVENT_HANDLERS", "SAM_TYPES", "SCHEMAS", "DeployContext", "Note", "Output", "PhysicalResource",
+    "Resource", "SamEvent", "Stack", "StackResource", "Template", "deploy", "load_template", "load_types",
+    "physical_name", "register_creator", "register_event_handler", "register_sam_type", "register_schema",
 ]

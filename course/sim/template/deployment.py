@@ -13,10 +13,7 @@ resources already made are deleted where their service can delete them.
 from __future__ import annotations
 
 import hashlib
-import importlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
 
 from course.content.problems import Mark, Problem, Problems
 from course.sim.errors import AwsError, TemplateError
@@ -24,71 +21,9 @@ from course.sim.template.graph import find_references
 from course.sim.template.intrinsics import Resolver, Scope, as_text
 from course.sim.template.loader import load_template, local_code, unique
 from course.sim.template.model import Note, PhysicalResource, Resource, SamEvent, Stack, StackResource, Template
-from course.sim.template.schemas import SCHEMAS
+from course.sim.template.types import CREATORS, EVENT_HANDLERS, LOCAL_CODE, REGISTRATIONS, load_types
 from course.content.yamlsrc import plain
 from course.sim.template.values import NOVALUE
-
-Creator = Callable[[Any, str, dict, "DeployContext"], PhysicalResource]
-EventHandler = Callable[[Any, StackResource, SamEvent, "DeployContext"], None]
-
-
-@dataclass
-class Registration:
-    create: Creator
-    attributes: tuple[str, ...]
-    delete: Callable[[Any, StackResource], None] | None = None
-
-
-#: Resource type → the function that creates it.
-CREATORS: dict[str, Creator] = {}
-_REGISTRATIONS: dict[str, Registration] = {}
-#: SAM event type (``SQS``, ``Api``, ...) → the function that connects the event source after the stack exists.
-EVENT_HANDLERS: dict[str, EventHandler] = {}
-
-
-def register_creator(type_name: str, fn: Creator, attributes=(), *, schema: dict | None = None,
-                     delete: Callable[[Any, StackResource], None] | None = None) -> None:
-    """Make ``fn(account, logical_id, properties, context) -> PhysicalResource`` create ``type_name``.
-
-    ``attributes`` are the ``Fn::GetAtt`` names the creator fills in. A type the simulator has no
-    schema for needs one (see ``schemas.resource``). ``delete(account, stack_resource)``, when given,
-    undoes a creation if a later resource of the same deploy fails.
-    """
-    if type_name not in SCHEMAS:
-        if schema is None:
-            raise ValueError(f"{type_name} has no property schema; pass schema=schemas.resource(...)")
-        SCHEMAS[type_name] = schema
-    unknown = sorted(set(attributes) - set(SCHEMAS[type_name]["attributes"]))
-    if unknown:
-        raise ValueError(f"{type_name} has no attribute {', '.join(unknown)}; its schema lists:"
-                         f" {', '.join(SCHEMAS[type_name]['attributes']) or 'none'}")
-    CREATORS[type_name] = fn
-    _REGISTRATIONS[type_name] = Registration(fn, tuple(attributes), delete)
-
-
-def register_event_handler(event_type: str, fn: EventHandler) -> None:
-    """Make ``fn`` connect SAM events of ``event_type`` once every resource of the stack exists."""
-    EVENT_HANDLERS[event_type] = fn
-
-
-_services_loaded = False
-
-
-def load_service_creators() -> None:
-    """Import ``<service package>.resources`` for every modeled service: that is where each registers."""
-    global _services_loaded
-    if _services_loaded:
-        return
-    _services_loaded = True
-    from course.sim.account import SERVICES
-
-    for target in SERVICES.values():
-        name = target.split(":")[0].rsplit(".", 1)[0] + ".resources"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
 
 
 def physical_name(stack_name: str, logical_id: str, max_length: int = 64, suffix: str = "") -> str:
@@ -137,7 +72,7 @@ class _Conditions:
 def deploy(account, template, parameters: dict | None = None, stack_name: str = "coldstart",
            base_dir=None) -> Stack:
     """Create every resource of ``template`` (a Template, a path or template text); return the Stack."""
-    load_service_creators()
+    load_types()
     if isinstance(template, Template):
         given = {**template.given_parameters, **(parameters or {})}
         base = base_dir if base_dir is not None else template.base_dir
@@ -162,16 +97,17 @@ def _preflight(template: Template, folder: Path | None, problems: Problems) -> N
             path, mark = (f"{resource.path}.Type", resource.mark)
             problems.add(mark, path, f"{resource.type}{origin} is checked by the simulator but can't be deployed"
                                      f" yet: no service creates it. Deployable types: {deployable}")
-        for key in ("Code", "Content"):
+        key = LOCAL_CODE.get(resource.type)
+        if key is not None:
             value = resource.properties.get(key)
             if isinstance(value, dict) and isinstance(value.get("LocalPath"), str):
                 path, mark = resource.where(key)
                 value["LocalPath"] = local_code(value["LocalPath"], folder or Path.cwd(), path, mark, problems)
-    aliases = dict(_aliases(template))
+    aliases = template.ref_aliases
     for value, path, mark in _values(template):
         for ref in find_references(value, path, mark):
             target = template.resources.get(ref.logical_id)
-            registration = _REGISTRATIONS.get(target.type) if target else None
+            registration = REGISTRATIONS.get(target.type) if target else None
             if ref.attribute is None or f"{ref.logical_id}.{ref.attribute}" in aliases:
                 continue
             if registration and ref.attribute not in registration.attributes:
@@ -199,7 +135,7 @@ class _Deployment:
         self.folder = folder
         self.problems = Problems()
         scope = Scope(template.parameters, template.pseudo, template.mappings, _Conditions(template.conditions),
-                      dict(_aliases(template)), live=self.live)
+                      dict(template.ref_aliases), live=self.live)
         self.resolver = Resolver(self.problems, scope)
 
     def live(self, logical_id: str, attribute: str | None):
@@ -275,50 +211,9 @@ class _Deployment:
 
     def roll_back(self, made: list[StackResource]) -> None:
         for resource in reversed(made):
-            registration = _REGISTRATIONS.get(resource.type)
+            registration = REGISTRATIONS.get(resource.type)
             if registration and registration.delete:
                 try:
                     registration.delete(self.account, resource)
                 except AwsError:
                     pass  # CloudFormation also leaves what it cannot delete; the original failure is what matters
-
-
-def _aliases(template: Template):
-    """``Fn.Alias`` / ``Fn.Version`` for every SAM function that published them."""
-    for resource in template.resources.values():
-        if resource.source and resource.type in ("AWS::Lambda::Version", "AWS::Lambda::Alias"):
-            yield f"{resource.source}.{resource.type.rsplit('::', 1)[1]}", resource.logical_id
-
-
-# -- resources recorded without a service model ----------------------------------------------------
-
-def _create_role(account, logical_id: str, props: dict, context: DeployContext) -> PhysicalResource:
-    name = props.get("RoleName") or context.physical_name(64)
-    path = props.get("Path", "/")
-    role_id = "AROA" + hashlib.sha256(f"{context.stack_id}/{logical_id}".encode()).hexdigest()[:17].upper()
-    return PhysicalResource(name, {"Arn": f"arn:{context.partition}:iam::{context.account_id}:role{path}{name}",
-                                   "RoleId": role_id})
-
-
-def _create_queue(account, logical_id: str, props: dict, context: DeployContext) -> PhysicalResource:
-    fifo = props.get("FifoQueue") is True
-    name = props.get("QueueName") or context.physical_name(80, ".fifo" if fifo else "")
-    if fifo and not name.endswith(".fifo"):
-        raise AwsError("InvalidParameterValue", "The name of a FIFO queue must end with the .fifo suffix")
-    if not fifo and name.endswith(".fifo"):
-        raise AwsError("InvalidParameterValue", "Only a FIFO queue (FifoQueue: true) may have a name ending in .fifo")
-    url = f"https://sqs.{context.region}.amazonaws.com/{context.account_id}/{name}"
-    arn = f"arn:{context.partition}:sqs:{context.region}:{context.account_id}:{name}"
-    return PhysicalResource(url, {"Arn": arn, "QueueName": name, "QueueUrl": url})
-
-
-def _create_topic(account, logical_id: str, props: dict, context: DeployContext) -> PhysicalResource:
-    fifo = props.get("FifoTopic") is True
-    name = props.get("TopicName") or context.physical_name(256, ".fifo" if fifo else "")
-    arn = f"arn:{context.partition}:sns:{context.region}:{context.account_id}:{name}"
-    return PhysicalResource(arn, {"TopicArn": arn, "TopicName": name})
-
-
-register_creator("AWS::IAM::Role", _create_role, ("Arn", "RoleId"))
-register_creator("AWS::SQS::Queue", _create_queue, ("Arn", "QueueName", "QueueUrl"))
-register_creator("AWS::SNS::Topic", _create_topic, ("TopicArn", "TopicName"))

@@ -16,7 +16,7 @@ from course.sim.template.model import Note, Output, Resource, Template
 from course.sim.template.parameters import LOGICAL_ID, read_parameters
 from course.sim.template.reader import read_source
 from course.sim.template.sam import SamTransform
-from course.sim.template.schemas import SAM_TYPES, SCHEMAS
+from course.sim.template.types import LOCAL_CODE, SAM_TYPES, SCHEMAS, load_types
 from course.sim.template.values import (
     NOVALUE, REPORTED, function_of, key_mark, mark_of, type_name, value_mark,
 )
@@ -28,8 +28,6 @@ RESOURCE_KEYS = ("Type", "Properties", "DependsOn", "Condition", "Metadata", "De
 POLICIES = ("Delete", "Retain", "Snapshot", "RetainExceptOnCreate")
 OUTPUT_KEYS = ("Value", "Description", "Export", "Condition")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
-#: Properties that may name local code: (type, property).
-LOCAL_CODE = (("AWS::Lambda::Function", "Code"), ("AWS::Lambda::LayerVersion", "Content"))
 
 
 def pseudo_parameters(account_id: str, region: str, stack_name: str) -> dict:
@@ -66,6 +64,7 @@ def load_template(path_or_text, parameters: dict | None = None, name: str | None
     ``name`` (by default the file's name, or ``template.yaml`` for text). Local code (``CodeUri: src/``)
     is resolved against ``base_dir``, by default the template's folder.
     """
+    load_types()
     problems = Problems()
     root, text, name, folder = read_source(path_or_text, name, problems)
     template = Template(name, text, Path(base_dir) if base_dir is not None else folder, stack_name,
@@ -139,6 +138,8 @@ class _Loader:
             self._link(resource)
         self._outputs(root.get("Outputs"))
         self.t.order = creation_order(self.t.resources, self.edges, self.problems)
+        self.t.ref_aliases = {name: logical for name, logical in self.sam.ref_aliases.items()
+                              if logical in self.t.resources}
 
     def _header(self) -> None:
         root = self.root
@@ -309,9 +310,10 @@ class _Loader:
         return names
 
     def _localize(self, resource: Resource) -> None:
-        for kind, key in LOCAL_CODE:
+        key = LOCAL_CODE.get(resource.type)
+        if key is not None:
             value = resource.properties.get(key)
-            if resource.type == kind and isinstance(value, str):
+            if isinstance(value, str):
                 path, mark = resource.where(key)
                 resource.properties[key] = {"LocalPath": local_code(value, self.t.base_dir, path, mark, self.problems)}
 

@@ -103,6 +103,8 @@ class Template:
     #: Resources left out because their Condition is false.
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    #: Names SAM lets a template use for what it generated (``Fn.Alias`` → the alias's logical id).
+    ref_aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

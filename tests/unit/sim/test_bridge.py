@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.sim import Account, AwsError
-from course.sim import account as account_module
+from course.sim import registry
 from course.sim.service import Service, operation
 
 
@@ -30,7 +30,7 @@ class FakeLambda(Service):
 
 @pytest.fixture
 def client(monkeypatch):
-    monkeypatch.setitem(account_module.SERVICES, "lambda", f"{__name__}:FakeLambda")
+    monkeypatch.setitem(registry.STAND_INS, "lambda", FakeLambda)
     with Account() as acct:
         yield acct.client("lambda")
 

@@ -146,7 +146,7 @@ def test_local_code_must_exist(tmp_path, fake):
 
 def test_a_type_no_service_creates_fails_before_anything_is_created(registry):  # noqa: F811
     registry.CREATORS.pop("AWS::Lambda::LayerVersion", None)
-    registry._REGISTRATIONS.pop("AWS::Lambda::LayerVersion", None)
+    registry.REGISTRATIONS.pop("AWS::Lambda::LayerVersion", None)
     source = text("""
         Resources:
           Queue:

@@ -9,8 +9,7 @@ import pytest
 
 from course.sim.errors import TemplateError
 from course.sim.template import PhysicalResource, load_template
-from course.sim.template import deployment as deploy_module
-from course.sim.template.schemas import SCHEMAS
+from course.sim.template import types
 from course.content.yamlsrc import plain
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
@@ -38,12 +37,12 @@ def props(source: str, logical: str = "Fn", **kwargs) -> dict:
 @pytest.fixture
 def registry():
     """Creators registered by a test are forgotten afterwards; services' own creators are loaded first."""
-    deploy_module.load_service_creators()
-    saved = (dict(deploy_module.CREATORS), dict(deploy_module._REGISTRATIONS), dict(deploy_module.EVENT_HANDLERS),
-             dict(SCHEMAS))
-    yield deploy_module
-    for live, copy in zip((deploy_module.CREATORS, deploy_module._REGISTRATIONS, deploy_module.EVENT_HANDLERS,
-                           SCHEMAS), saved):
+    types.load_types()
+    tables = (types.CREATORS, types.REGISTRATIONS, types.EVENT_HANDLERS, types.SCHEMAS, types.SAM_TYPES,
+              types.LOCAL_CODE)
+    saved = tuple(dict(table) for table in tables)
+    yield types
+    for live, copy in zip(tables, saved):
         live.clear()
         live.update(copy)
 

@@ -1,0 +1,1 @@
+"""Simulated Amazon iam; see models.py."""

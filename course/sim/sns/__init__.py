@@ -1,0 +1,1 @@
+"""Simulated Amazon sns; see models.py."""

@@ -1,0 +1,1 @@
+"""Simulated Amazon sqs; see models.py."""

@@ -1,0 +1,118 @@
+"""The resource types templates can use, as services register them.
+
+A service's ``resources`` room registers each of its CloudFormation types here with its schema
+and creator together (``register_creator``), each AWS SAM type it expands
+(``register_sam_type``) and each SAM event type it delivers (``register_event_handler``). The
+loader, the SAM transform and deploy read these tables and nothing else, after ``load_types()``
+has imported every registered service's ``resources`` room (``course.sim.registry``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from course.sim.template.deployment import DeployContext
+    from course.sim.template.model import PhysicalResource, Resource, SamEvent, StackResource
+    from course.sim.template.sam import SamTransform
+
+Creator = Callable[[Any, str, dict, "DeployContext"], "PhysicalResource"]
+EventHandler = Callable[[Any, "StackResource", "SamEvent", "DeployContext"], None]
+Expander = Callable[["SamTransform", "Resource"], "list[Resource]"]
+
+
+@dataclass
+class Registration:
+    create: Creator
+    attributes: tuple[str, ...]
+    delete: Callable[[Any, "StackResource"], None] | None = None
+
+
+@dataclass
+class SamType:
+    """An ``AWS::Serverless::*`` type: its schema, its ``Globals`` section and how it expands."""
+
+    schema: dict
+    expand: Expander
+    section: str
+    #: What SAM accepts only on each resource, never in that ``Globals`` section.
+    not_global: tuple[str, ...] = field(default_factory=tuple)
+
+
+#: Every type a template may use → its property schema (CloudFormation and SAM types alike).
+SCHEMAS: dict[str, dict] = {}
+#: Resource type → the function that creates it.
+CREATORS: dict[str, Creator] = {}
+REGISTRATIONS: dict[str, Registration] = {}
+#: Type → the property that may name a local file or folder (a function's ``Code``), read as
+#: ``aws cloudformation package`` reads it.
+LOCAL_CODE: dict[str, str] = {}
+#: SAM type → how the transform expands it.
+SAM_TYPES: dict[str, SamType] = {}
+#: SAM event type (``SQS``, ``Api``, ...) → the function that connects the event source after the stack exists.
+EVENT_HANDLERS: dict[str, EventHandler] = {}
+
+
+def register_creator(type_name: str, fn: Creator, attributes=(), *, schema: dict | None = None,
+                     delete: Callable[[Any, "StackResource"], None] | None = None,
+                     local_code: str | None = None) -> None:
+    """Make ``fn(account, logical_id, properties, context) -> PhysicalResource`` create ``type_name``,
+    whose properties ``schema`` describes (``schemas.resource(...)``).
+
+    ``attributes`` are the ``Fn::GetAtt`` names the creator fills in; each must be one the schema
+    lists. ``delete(account, stack_resource)``, when given, undoes a creation if a later resource of
+    the same deploy fails. ``schema`` may be left out only to replace the creator of a type that
+    already has one (a stand-in creator in a test, say).
+    """
+    if schema is None:
+        schema = SCHEMAS.get(type_name)
+        if schema is None:
+            raise ValueError(f"{type_name} has no property schema; pass schema=schemas.resource(...)")
+    unknown = sorted(set(attributes) - set(schema["attributes"]))
+    if unknown:
+        raise ValueError(f"{type_name} has no attribute {', '.join(unknown)}; its schema lists:"
+                         f" {', '.join(schema['attributes']) or 'none'}")
+    SCHEMAS[type_name] = schema
+    CREATORS[type_name] = fn
+    REGISTRATIONS[type_name] = Registration(fn, tuple(attributes), delete)
+    if local_code:
+        LOCAL_CODE[type_name] = local_code
+
+
+def register_schema(type_name: str, schema: dict, *, local_code: str | None = None) -> None:
+    """A type templates may use and the loader checks, that no service creates yet: deploy refuses
+    it by name, rather than the loader calling a valid template's type unknown."""
+    SCHEMAS[type_name] = schema
+    if local_code:
+        LOCAL_CODE[type_name] = local_code
+
+
+def register_sam_type(type_name: str, schema: dict, expand: Expander, *, section: str,
+                      not_global: tuple[str, ...] = ()) -> None:
+    """Make the SAM transform expand ``type_name`` with ``expand(transform, resource)``."""
+    SCHEMAS[type_name] = schema
+    SAM_TYPES[type_name] = SamType(schema, expand, section, tuple(not_global))
+
+
+def register_event_handler(event_type: str, fn: EventHandler) -> None:
+    """Make ``fn`` connect SAM events of ``event_type`` once every resource of the stack exists."""
+    EVENT_HANDLERS[event_type] = fn
+
+
+_loaded = False
+
+
+def load_types() -> None:
+    """Import the ``resources`` room of every registered service: that is where each registers."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from course.sim.registry import rooms
+
+    try:
+        rooms("resources")
+    except BaseException:
+        _loaded = False
+        raise
