@@ -293,7 +293,7 @@ def cmd_quiz_plain(args) -> int:
 
 def _exercises(args):
     """The pack's exercises; an exercise with problems is left out and the learner told once."""
-    from course.content.exercises import load_exercises
+    from course.grading.vocabulary import load_exercises
     from course.paths import bundled_pack_dir
 
     root = args.pack or bundled_pack_dir()
@@ -404,7 +404,7 @@ def cmd_dev_check(args) -> int:
     if count:
         print(f"{root}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return EXIT_FAIL
-    from course.content.exercises import load_exercises
+    from course.grading.vocabulary import load_exercises
 
     exercises, _ = load_exercises(root, modules)
     checks = sum(len(e.checks) for e in exercises)

@@ -12,14 +12,13 @@ from course.content.problems import did_you_mean
 
 #: JMESPath functions the grader adds to the standard ones.
 EXTRA_FUNCTIONS = ("from_json",)
-#: The top-level keys of the document expectations query (built by course.grading.steps).
-DOCUMENT_ROOTS = ("steps", "stack", "last", "files", "time", "calls")
 #: ``${query}`` inside a step's text is replaced by the query's result when the step runs.
 REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 
 
-def query_problem(query: str) -> tuple[str, int | None] | None:
-    """Why ``query`` is not a JMESPath query the grader can run, and at which character, or None."""
+def query_problem(query: str, roots: tuple[str, ...]) -> tuple[str, int | None] | None:
+    """Why ``query`` is not a JMESPath query the grader can run, and at which character, or None.
+    ``roots`` are the top-level keys of the document checks query (the grader's vocabulary says)."""
     import jmespath
     from jmespath import exceptions
 
@@ -39,9 +38,9 @@ def query_problem(query: str) -> tuple[str, int | None] | None:
         if name not in known:
             return f"unknown JMESPath function '{name}'{did_you_mean(name, known)}", None
     for root in _roots(parsed):
-        if root not in DOCUMENT_ROOTS:
-            return (f"a query starts at one of {', '.join(DOCUMENT_ROOTS)}, not '{root}'"
-                    f"{did_you_mean(root, DOCUMENT_ROOTS)}"), None
+        if root not in roots:
+            return (f"a query starts at one of {', '.join(roots)}, not '{root}'"
+                    f"{did_you_mean(root, roots)}"), None
     return None
 
 

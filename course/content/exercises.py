@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from course.content.exercise_queries import query_problem
-from course.content.exercise_steps import Step, item_mark, read_step
+from course.content.exercise_steps import Step, Vocabulary, item_mark, read_step
 from course.content.fields import Fields, type_name
 from course.content.models import DIFFICULTIES
 from course.content.problems import Mark, Problem, did_you_mean
@@ -71,11 +71,13 @@ class Exercise:
         return self.root / "solution"
 
 
-def load_exercises(pack_root: Path | str, modules=None) -> tuple[list[Exercise], list[Problem]]:
+def load_exercises(pack_root: Path | str, modules=None, *, vocabulary: Vocabulary) -> tuple[list[Exercise], list[Problem]]:
     """Every exercise of a pack that loaded without a problem, and every problem found.
 
     ``modules`` is the pack's module ids; by default the ``content/`` folders that hold a
-    module.yaml (the loader requires a module's id to equal its folder's name).
+    module.yaml (the loader requires a module's id to equal its folder's name). ``vocabulary``
+    holds the step kinds and document roots checks may use; ``course.grading.load_exercises``
+    passes grading's own.
     """
     from course.content.loader import LoadContext
 
@@ -84,6 +86,7 @@ def load_exercises(pack_root: Path | str, modules=None) -> tuple[list[Exercise],
         content = root / "content"
         modules = sorted(p.name for p in content.iterdir() if (p / "module.yaml").is_file()) if content.is_dir() else []
     ctx = LoadContext()
+    ctx.vocabulary = vocabulary
     out = []
     folder = root / "exercises"
     if folder.is_dir():
@@ -185,7 +188,8 @@ def _read_expectation(item, mark: Mark, path: str, ctx) -> Expectation | None:
     if not e.ok:
         return None
     query = e.text("query")
-    if query.strip() and (problem := query_problem(query)):
+    roots = ctx.vocabulary.document_roots
+    if query.strip() and (problem := query_problem(query, roots)):
         message, offset = problem
         where = e.node.text_mark("query")
         if where is not None and offset is not None:
@@ -205,7 +209,7 @@ def _read_expectation(item, mark: Mark, path: str, ctx) -> Expectation | None:
     if problem:
         e.error(comparator, problem)
     message = e.text("message", required=False)
-    for problem in message_problems(message) if message else ():
+    for problem in message_problems(message, roots) if message else ():
         e.error("message", problem)
     return Expectation(query, comparator, expected, message)
 
@@ -237,7 +241,7 @@ def _expected_problem(comparator: str, value) -> str | None:
     return None
 
 
-def message_problems(message: str) -> list[str]:
+def message_problems(message: str, roots: tuple[str, ...]) -> list[str]:
     """Placeholders are ``{actual}``, ``{expected}``, ``{query}`` or a JMESPath query, with an optional format."""
     try:
         fields = [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
@@ -247,7 +251,7 @@ def message_problems(message: str) -> list[str]:
     for name in fields:
         if not name.strip():
             out.append("empty placeholder '{}': name a value such as {actual} or {expected}")
-        elif name not in MESSAGE_NAMES and (problem := query_problem(name)):
+        elif name not in MESSAGE_NAMES and (problem := query_problem(name, roots)):
             close = did_you_mean(name, MESSAGE_NAMES)
             if close:
                 out.append(f"unknown placeholder '{{{name}}}'{close}")

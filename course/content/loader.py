@@ -38,6 +38,9 @@ class LoadContext(Problems):
         self.see_marks: dict[int, tuple[Fields, str]] = {}
         #: Set when a module or lesson file could not be read: its lessons are unknown.
         self.lessons_unknown = False
+        #: The step kinds and document roots exercises may use (``exercise_steps.Vocabulary``),
+        #: given by whoever loads exercises.
+        self.vocabulary = None
 
     def display_name(self, path: Path) -> str:
         """Files under the working directory are named relative to it, others in full."""

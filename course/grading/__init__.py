@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Report", "Violation", "dev_check", "grade"]
+__all__ = ["Report", "Violation", "dev_check", "grade", "load_exercises"]
 
 
 def __getattr__(name: str) -> Any:
@@ -20,6 +20,10 @@ def __getattr__(name: str) -> Any:
         from course.grading import devcheck
 
         return getattr(devcheck, name)
+    if name == "load_exercises":
+        from course.grading.vocabulary import load_exercises
+
+        return load_exercises
     if name == "Report":
         from course.grading.report import Report
 

@@ -12,7 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.content.exercises import Exercise, load_exercises
+from course.content.exercises import Exercise
+from course.grading.vocabulary import load_exercises
 from course.grading.report import ERROR, INVALID, PASSED
 from course.grading.runner import grade
 from course.grading.workspace import copy_files

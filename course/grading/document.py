@@ -128,28 +128,3 @@ def show(value: Any, quote: bool = True, limit: int = 200) -> str:
     else:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_REPORT = {
-    "duration_ms": re.compile(r"(?<!Billed )(?<!Init )Duration: ([\d.]+) ms"),
-    "billed_ms": re.compile(r"Billed Duration: (\d+) ms"),
-    "memory_mb": re.compile(r"Memory Size: (\d+) MB"),
-    "max_memory_mb": re.compile(r"Max Memory Used: (\d+) MB"),
-    "init_ms": re.compile(r"Init Duration: ([\d.]+) ms"),
-}
-
-
-def report_figures(logs: list[str]) -> dict[str, Any]:
-    """Figures from the REPORT line Lambda writes after each invocation, as a learner reads them in CloudWatch."""
-    line = next((ln for ln in reversed(logs) if ln.startswith("REPORT ")), None)
-    out: dict[str, Any] = {name: None for name in _REPORT}
-    out["cold"] = None
-    if line is None:
-        return out
-    for name, pattern in _REPORT.items():
-        match = pattern.search(line)
-        if match:
-            number = float(match.group(1))
-            out[name] = int(number) if name in ("billed_ms", "memory_mb", "max_memory_mb") else number
-    out["cold"] = out["init_ms"] is not None
-    return out

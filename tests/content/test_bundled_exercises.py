@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from course.grading.devcheck import dev_check
 from tests.conftest import ROOT
 

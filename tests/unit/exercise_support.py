@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from course.grading.runner import grade
 from course.grading.workspace import copy_files
 from tests.conftest import ROOT

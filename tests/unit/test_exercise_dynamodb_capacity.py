@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from tests.unit.exercise_support import bundled_exercise
 from tests.unit.exercise_support import graded as grade_files
 from tests.unit.test_grading_support import write_pack

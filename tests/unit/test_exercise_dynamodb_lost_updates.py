@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from tests.unit.exercise_support import bundled_exercise, failed, graded
 from tests.unit.test_grading_support import template, write_pack
 

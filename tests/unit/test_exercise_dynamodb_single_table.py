@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from course.grading.runner import grade
 from course.grading.workspace import copy_files
 from tests.conftest import ROOT

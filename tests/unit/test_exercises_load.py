@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from tests.unit.test_grading_support import DATA, PACK, one_exercise, write_pack
 
 BAD = DATA / "bad"
@@ -111,7 +111,7 @@ def test_a_pack_without_exercises_has_none(tmp_path):
 def test_loading_exercises_imports_neither_botocore_nor_textual():
     from tests.unit.test_layers import imported_after
 
-    modules = imported_after(f"from course.content.exercises import load_exercises\nload_exercises({str(PACK)!r})")
+    modules = imported_after(f"from course.grading.vocabulary import load_exercises\nload_exercises({str(PACK)!r})")
     assert "jmespath" in modules
     assert not {m for m in modules if m.split(".")[0] in ("textual", "botocore", "boto3")}
 
@@ -119,7 +119,7 @@ def test_loading_exercises_imports_neither_botocore_nor_textual():
 def test_a_load_takes_a_fixed_duration_or_cpu_work_not_both(tmp_path):
     import shutil
 
-    from course.content.exercises import load_exercises
+    from course.grading.vocabulary import load_exercises
 
     pack = tmp_path / "pack"
     shutil.copytree(Path(__file__).parent.parent / "data" / "exercises" / "pack", pack)

@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from course.grading.devcheck import dev_check
 from course.grading.runner import grade
 from course.grading.workspace import copy_files

@@ -6,7 +6,8 @@ import pytest
 
 from course.content.exercise_queries import EXTRA_FUNCTIONS
 from course.content.exercises import Expectation
-from course.grading.document import plain, report_figures, search, show, substitute
+from course.grading.document import plain, search, show, substitute
+from course.sim.awslambda.steps import report_figures
 from course.grading.expect import compare, describe, evaluate, render, same, short_diff
 
 DOC = {

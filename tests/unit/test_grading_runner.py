@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from course.content.exercises import load_exercises
-from course.grading import steps as steps_module
+from course.grading.vocabulary import load_exercises
+from course.sim.awslambda import steps as steps_module
 from course.grading.devcheck import Violation, dev_check
 from course.grading.runner import grade
 from course.grading.workspace import copy_files

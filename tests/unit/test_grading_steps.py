@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course.grading import steps as steps_module
+from course.sim.awslambda import steps as steps_module
 from course.grading.runner import grade
 from tests.unit.test_grading_support import fake_sim, one_exercise, template, workspace_with  # noqa: F401
 

@@ -16,11 +16,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from course.content.exercises import load_exercises
+from course.grading.vocabulary import load_exercises
 from course.content.problems import Problems
 from course.content.yamlsrc import BROKEN, load_file
-from course.grading import steps as steps_module
-from course.sim import account as account_module
+from course.sim.awslambda import steps as steps_module
+from course.sim import registry
 from course.sim.account import Account
 from course.sim.errors import AwsError, TemplateError
 from course.sim.service import Service, operation
@@ -192,7 +192,7 @@ def fake_load(account, function, qualifier, rate_per_s, duration_s, handler_ms=N
 
 @pytest.fixture
 def fake_sim(monkeypatch):
-    monkeypatch.setitem(account_module.SERVICES, "lambda", f"{__name__}:FakeLambda")
+    monkeypatch.setitem(registry.STAND_INS, "lambda", FakeLambda)
     monkeypatch.setattr(Account, "deploy", fake_deploy)
     monkeypatch.setattr(steps_module, "LOAD_RUNNER", fake_load)
 
