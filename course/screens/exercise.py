@@ -2,14 +2,15 @@
 
 Files live in the learner's workspace folder, so any editor works too: the
 screen saves before every run and notices edits made outside it. Grading runs
-in a thread worker that only posts its report back; the UI never waits on it.
+in a thread worker that only posts its report back; the UI never waits on it,
+and a grading run that raises is shown in the results pane rather than ending
+the app. The report bubbles on to the app, which records the attempt.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -17,39 +18,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static, TabbedContent, TabPane, TextArea
+from textual.worker import Worker, WorkerState
+
+from course.messages import ExerciseGraded
+from course.widgets.check_report import FAILED, REPORT, RUNNING, CheckReport
 
 
 LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".json": "json", ".md": "markdown"}
-
-
-@dataclass
-class ExerciseGraded(Message):
-    """A grading run finished (posted by the worker thread)."""
-
-    report: object
-    seconds: float
-
-
-def styled_report(text: str) -> Text:
-    out = Text()
-    for line in text.splitlines():
-        style = ""
-        if line.startswith("✓"):
-            style = "bold green"
-        elif line.startswith("✗"):
-            style = "bold red"
-        elif line.startswith("!"):
-            style = "bold yellow"
-        elif line.lstrip().startswith(("expected:", "hint:")):
-            style = "italic"
-        elif line.lstrip().startswith("|"):
-            style = "dim"
-        out.append(line + "\n", style=style)
-    out.rstrip()
-    return out
 
 
 class ExerciseScreen(Screen):
@@ -84,8 +61,8 @@ class ExerciseScreen(Screen):
                         with TabPane(name, id=f"file-{index}"):
                             yield TextArea.code_editor("", language=LANGUAGES.get(Path(name).suffix),
                                                        id=f"editor-{index}")
-                with VerticalScroll(id="results"):
-                    yield Static("Press ctrl+r to run the checks.", id="report")
+                with VerticalScroll(id="exercise-results"):
+                    yield CheckReport("Press ctrl+r to run the checks.", id="exercise-report")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -147,38 +124,42 @@ class ExerciseScreen(Screen):
             return
         self.save()
         self.running = True
-        self.query_one("#report", Static).update(Text("Running the checks…", style="italic"))
+        self.query_one(CheckReport).show(RUNNING, "Running the checks…")
         self._grade()
 
-    @work(thread=True, exclusive=True, group="grading")
+    @work(thread=True, exclusive=True, group="grading", exit_on_error=False)
     def _grade(self) -> None:
         from course.grading.runner import grade
 
         started = time.perf_counter()
         report = grade(self.exercise, self.workspace)
-        self.post_message(ExerciseGraded(report, time.perf_counter() - started))
+        self.post_message(ExerciseGraded(self.exercise, self.workspace, report, time.perf_counter() - started))
 
     def on_exercise_graded(self, message: ExerciseGraded) -> None:
+        """Show the report; the message goes on up to the app, which records the attempt."""
         self.running = False
         report = message.report
-        self.query_one("#report", Static).update(styled_report(report.text()))
-        self.query_one("#results", VerticalScroll).scroll_home(animate=False)
-        from course.attempts import record_attempt
-        from course.grading.workspace import write_result
-
-        write_result(report, self.workspace)
-        passed = record_attempt(self.app.store, self.exercise, report).checks_passed
+        self.query_one(CheckReport).show(REPORT, report.text())
+        self.query_one("#exercise-results", VerticalScroll).scroll_home(animate=False)
+        passed = sum(1 for check in report.checks if check.passed)
         verdict = "All checks pass!" if report.passed else f"{passed} of {len(report.checks)} checks pass."
         self.notify(f"{verdict} ({message.seconds:.1f} s)", severity="information" if report.passed else "warning")
 
-    def on_worker_state_changed(self, event) -> None:
-        from textual.worker import WorkerState
-
-        if event.worker.group == "grading" and event.state == WorkerState.ERROR:
-            self.running = False
-            self.query_one("#report", Static).update(Text(
-                f"The checks could not run: {event.worker.error}. This is a fault in Coldstart, not in your work.",
-                style="bold yellow"))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed grading run ends up: say so in the results pane and stay open."""
+        if event.worker.group != "grading" or event.state != WorkerState.ERROR:
+            return
+        event.stop()
+        self.running = False
+        error = event.worker.error
+        why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        self.query_one(CheckReport).show(FAILED, (
+            "Grading failed: the checks could not run.\n"
+            f"Why: {why}\n"
+            "Your files are untouched: they were saved before the run, and grading only reads them. "
+            "This is a fault in Coldstart, not in your work; ctrl+r tries again."))
+        # No toast: at 80×24 one would sit on top of this very explanation.
+        self.query_one("#exercise-results", VerticalScroll).scroll_home(animate=False)
 
     def action_next_hint(self) -> None:
         hints = self.exercise.hints

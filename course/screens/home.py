@@ -46,7 +46,7 @@ class HomeScreen(Screen):
         self.query_one("#continue", Static).update(self._continue_text())
 
     def _continue_text(self) -> Text:
-        label = self.app.continue_label()
+        label = self.app.nav.continue_label()
         return (Text.assemble(("Continue where you left off: ", "bold"), label, "  (c)") if label
                 else Text("Start with a module below: enter opens it, l reads, z quizzes."))
 
@@ -56,19 +56,19 @@ class HomeScreen(Screen):
 
     def on_module_map_chosen(self, message: ModuleMap.Chosen) -> None:
         message.stop()
-        self.app.open_module(message.module.id)
+        self.app.nav.open_module(message.module.id)
 
     def action_read(self) -> None:
         if self.highlighted:
-            self.app.open_next_lesson(self.highlighted.id)
+            self.app.nav.open_next_lesson(self.highlighted.id)
 
     def action_quiz(self) -> None:
         if self.highlighted:
-            self.app.start_quiz([self.highlighted.id])
+            self.app.nav.start_quiz([self.highlighted.id])
 
     def action_mistakes(self) -> None:
         if self.highlighted:
-            self.app.start_quiz([self.highlighted.id], only_wrong=True)
+            self.app.nav.start_quiz([self.highlighted.id], only_wrong=True)
 
     def action_continue(self) -> None:
-        self.app.continue_learning()
+        self.app.nav.continue_learning()

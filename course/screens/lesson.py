@@ -1,8 +1,6 @@
-"""A lesson, one section at a time; each section shown is marked read."""
+"""A lesson, one section at a time; each section shown is reported to the app, which marks it read."""
 
 from __future__ import annotations
-
-import time
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar
 
 from course.content.models import Lesson
-from course.store.api import Position
+from course.messages import SectionRead
 from course.widgets.section_view import SectionView
 
 
@@ -67,10 +65,8 @@ class LessonScreen(Screen):
             f"{module.title} › {lesson.title} · section {self.index + 1} of {len(lesson.sections)}"
         )
         self.query_one("#lesson-progress", ProgressBar).update(progress=self.index + 1)
-        store = self.app.store
-        store.mark_read(lesson.module_id, lesson.id, section.id)
-        store.set_position(Position("lesson", lesson.module_id, lesson.id, section.id, time.time()))
+        self.post_message(SectionRead(lesson.module_id, lesson.id, section.id))
         self.query_one("#section-scroll").focus()
 
     def action_quiz(self) -> None:
-        self.app.start_quiz([self.lesson.module_id])
+        self.app.nav.start_quiz([self.lesson.module_id])

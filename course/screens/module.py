@@ -35,7 +35,7 @@ class ModuleScreen(Screen):
             yield Label("Lessons", classes="heading")
             yield ListView(*[ListItem(Label(self._lesson_line(l)), id=f"lesson-{l.id}") for l in m.lessons],
                            id="lessons")
-            exercises = self.app.exercises_for(m.id)
+            exercises = self.app.nav.exercises_for(m.id)
             if exercises:
                 yield Label("Hands-on exercises", classes="heading")
                 yield ListView(*[ListItem(Label(self._exercise_line(e)), id=f"exercise-{e.id}") for e in exercises],
@@ -62,25 +62,25 @@ class ModuleScreen(Screen):
     def on_screen_resume(self) -> None:
         for lesson in self.module.lessons:
             self.query_one(f"#lesson-{lesson.id} Label", Label).update(self._lesson_line(lesson))
-        for exercise in self.app.exercises_for(self.module.id):
+        for exercise in self.app.nav.exercises_for(self.module.id):
             self.query_one(f"#exercise-{exercise.id} Label", Label).update(self._exercise_line(exercise))
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         if event.item.id.startswith("exercise-"):
-            self.app.open_exercise(event.item.id.removeprefix("exercise-"))
+            self.app.nav.open_exercise(event.item.id.removeprefix("exercise-"))
         else:
-            self.app.open_lesson(event.item.id.removeprefix("lesson-"))
+            self.app.nav.open_lesson(event.item.id.removeprefix("lesson-"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         {"quiz": self.action_quiz, "mistakes": self.action_mistakes, "custom": self.action_setup}[event.button.id]()
 
     def action_quiz(self) -> None:
-        self.app.start_quiz([self.module.id])
+        self.app.nav.start_quiz([self.module.id])
 
     def action_mistakes(self) -> None:
-        self.app.start_quiz([self.module.id], only_wrong=True)
+        self.app.nav.start_quiz([self.module.id], only_wrong=True)
 
     def action_setup(self) -> None:
-        self.app.open_quiz_setup([self.module.id])
+        self.app.nav.open_quiz_setup([self.module.id])

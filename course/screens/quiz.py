@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +22,7 @@ from course.quiz.engine import (
     option_labels,
     parse_number,
 )
-from course.store.api import Position
+from course.messages import QuizStarted
 from course.widgets.choices import ChoiceList
 
 
@@ -51,9 +49,7 @@ class QuizScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        modules = self.run.module_ids
-        if len(modules) == 1:
-            self.app.store.set_position(Position("quiz", modules[0], updated=time.time()))
+        self.post_message(QuizStarted(list(self.run.module_ids)))
         await self._show_question()
 
     async def _show_question(self) -> None:
@@ -148,13 +144,13 @@ class QuizScreen(Screen):
     async def _advance(self) -> None:
         if self.run.next() is None:
             self.run.finish()
-            self.app.show_summary(self.run)
+            self.app.nav.show_summary(self.run)
         else:
             await self._show_question()
 
     def action_leave(self) -> None:
         self.run.finish()
         if self.run.asked:
-            self.app.show_summary(self.run)
+            self.app.nav.show_summary(self.run)
         else:
             self.app.pop_screen()

@@ -26,7 +26,7 @@ class QuizSetupScreen(ModalScreen[dict | None]):
             yield Select([(str(n), n) for n in LENGTHS], value=10, allow_blank=False, id="count")
             yield Label("Modules")
             yield SelectionList(*[(m.title, m.id, m.id in self.preselected or not self.preselected) for m in modules],
-                                id="modules")
+                                id="setup-modules")
             with Horizontal(classes="switch-row"):
                 yield Switch(value=False, id="only-wrong")
                 yield Label("Only questions I got wrong")
@@ -39,7 +39,7 @@ class QuizSetupScreen(ModalScreen[dict | None]):
         if event.button.id == "cancel":
             self.dismiss(None)
             return
-        modules = list(self.query_one("#modules", SelectionList).selected)
+        modules = list(self.query_one("#setup-modules", SelectionList).selected)
         if not modules:
             self.notify("Pick at least one module.", severity="warning")
             return

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from textwrap import shorten
-
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Footer, Header, Label
 
-from course.quiz.engine import QuizRun, answer_text
+from course.quiz.engine import QuizRun
+from course.widgets.quiz_results import QuizResults
 
 
 class SummaryScreen(Screen):
@@ -19,6 +17,8 @@ class SummaryScreen(Screen):
         Binding("escape,h", "app.pop_screen", "Done"),
         Binding("r", "retry", "Retry missed"),
     ]
+
+    AUTO_FOCUS = "#summary"  # arrows and page keys scroll a long list of results from the start
 
     def __init__(self, run: QuizRun):
         super().__init__()
@@ -33,13 +33,7 @@ class SummaryScreen(Screen):
             left = len(run.questions) - run.asked
             if left:
                 yield Label(f"{left} question{'s' if left != 1 else ''} left unanswered.")
-            text = Text()
-            for question, _, ok in run.results:
-                text.append("✔ " if ok else "✘ ", style="bold green" if ok else "bold red")
-                text.append(shorten(question.stem, 110, placeholder=" …") + "\n")
-                if not ok:
-                    text.append(f"    answer: {answer_text(question)}\n", style="dim")
-            yield Static(text, id="results")
+            yield QuizResults(run.results, id="summary-results")
             with Horizontal(id="summary-actions"):
                 if run.missed:
                     yield Button(f"Retry the {len(run.missed)} missed", id="retry", variant="primary")
@@ -55,4 +49,4 @@ class SummaryScreen(Screen):
 
     def action_retry(self) -> None:
         if self.run.missed:
-            self.app.retry(self.run)
+            self.app.nav.retry(self.run)

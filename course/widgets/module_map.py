@@ -8,6 +8,7 @@ it appearing as fast as a bare Textual app.
 from __future__ import annotations
 
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -34,16 +35,18 @@ def progress_line(progress: ModuleProgress) -> str:
     return line
 
 
-def mastery_bar(mastery: float) -> Text:
+def mastery_bar(mastery: float, filled_style: Style | str = "bold") -> Text:
     filled = round(mastery * BAR_WIDTH)
     bar = Text()
-    bar.append("█" * filled, style="bold green")
+    bar.append("█" * filled, style=filled_style)
     bar.append("░" * (BAR_WIDTH - filled), style="dim")
     bar.append(f" {mastery:4.0%} mastery")
     return bar
 
 
 class ModuleMap(Widget, can_focus=True):
+    # The bar's colour is set in app.tcss from the theme, and read at render time so ctrl+t recolours it.
+    COMPONENT_CLASSES = {"module-map--mastery"}
     DEFAULT_CSS = """
     ModuleMap { height: auto; }
     """
@@ -77,6 +80,7 @@ class ModuleMap(Widget, can_focus=True):
 
     def render(self) -> Group:
         blocks = []
+        filled = self.get_component_rich_style("module-map--mastery", partial=True)
         for index, module in enumerate(self.modules):
             chosen = index == self.cursor
             mark = "▶ " if chosen else "  "
@@ -84,7 +88,7 @@ class ModuleMap(Widget, can_focus=True):
             title.append(mark + module.title, style="bold reverse" if chosen and self.has_focus else "bold")
             title.append(f"  {module.summary.strip().splitlines()[0]}", style="italic dim")
             bar = Text("  ", no_wrap=True)
-            bar.append_text(mastery_bar(self.progress[module.id].mastery))
+            bar.append_text(mastery_bar(self.progress[module.id].mastery, filled))
             figures = Text("  " + progress_line(self.progress[module.id]), style="dim", no_wrap=True,
                            overflow="ellipsis")
             blocks += [title, bar, figures, Text("")]

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Label, Markdown, Static
 
 from course.content.models import Section
@@ -30,6 +31,34 @@ def facts_table(section: Section) -> Table:
     caption.rstrip()  # rich's Text.rstrip works in place
     table.caption = caption
     return table
+
+
+class Myths(Widget):
+    """Common myths, each set against the fact; the two marks take the theme's error and success
+    colours (set in app.tcss), read at render time so a theme switch recolours them."""
+
+    COMPONENT_CLASSES = {"myths--myth", "myths--fact"}
+    DEFAULT_CSS = """
+    Myths { height: auto; }
+    """
+
+    def __init__(self, myths: list, **kwargs):
+        super().__init__(**kwargs)
+        self.myths = myths
+
+    def render(self) -> Text:
+        myth_style = self.get_component_rich_style("myths--myth", partial=True)
+        fact_style = self.get_component_rich_style("myths--fact", partial=True)
+        text = Text()
+        text.append("Common myths\n", style="bold")
+        for myth in self.myths:
+            text.append("✘ Myth: ", style=myth_style)
+            text.append(myth.belief.strip() + "\n")
+            text.append("✔ Fact: ", style=fact_style)
+            text.append(myth.truth.strip() + "\n")
+            text.append(f"  {myth.source}\n", style=f"dim link {myth.source}")
+        text.rstrip()
+        return text
 
 
 class SectionView(Vertical):
@@ -59,13 +88,4 @@ class SectionView(Vertical):
             text.rstrip()
             yield Static(text, classes="tips")
         if s.myths:
-            text = Text()
-            text.append("Common myths\n", style="bold")
-            for myth in s.myths:
-                text.append("✘ Myth: ", style="bold red")
-                text.append(myth.belief.strip() + "\n")
-                text.append("✔ Fact: ", style="bold green")
-                text.append(myth.truth.strip() + "\n")
-                text.append(f"  {myth.source}\n", style=f"dim link {myth.source}")
-            text.rstrip()
-            yield Static(text, classes="myths")
+            yield Myths(s.myths, classes="myths")

@@ -171,7 +171,7 @@ async def test_only_wrong_mode_and_custom_setup(minimal_pack):
         assert [q.id for q in app.screen.run.questions] == ["demo-tf"]
         await pilot.press("escape")
         await pilot.pause()
-        app.open_quiz_setup(["demo"])
+        app.nav.open_quiz_setup(["demo"])
         await pilot.pause()
         assert isinstance(app.screen, QuizSetupScreen)
         await pilot.click("#start")
@@ -221,7 +221,7 @@ async def test_progress_survives_quit_and_restart(minimal_pack, private_home):
         await pilot.pause()
         assert len(store.sections_read("demo")) == 2
         assert len(store.answers("demo")) == 1
-        label = app.continue_label()
+        label = app.nav.continue_label()
         assert label == "Demo service › Demo basics › Pricing" or label == "quiz on Demo service"
         await pilot.press("c")
         await pilot.pause()
