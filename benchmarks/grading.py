@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course.content.exercises import load_exercises  # noqa: E402
+from course.grading.vocabulary import load_exercises  # noqa: E402
 from course.grading.runner import grade  # noqa: E402
 from course.grading.workspace import copy_files  # noqa: E402
 from course.paths import bundled_pack_dir  # noqa: E402

@@ -14,8 +14,15 @@ from typing import Any, Callable
 from course.content.exercise_steps import StepKind, Vocabulary
 
 
-@cache
 def vocabulary() -> Vocabulary:
+    """The step kinds of grading and of every registered service, built once per set of services."""
+    from course.sim.registry import packages
+
+    return _vocabulary(tuple(packages()))
+
+
+@cache
+def _vocabulary(packages: tuple[str, ...]) -> Vocabulary:
     from course.grading.steps import CORE_KINDS, DOCUMENT_ROOTS
     from course.sim.registry import rooms
 
@@ -27,9 +34,15 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(kinds, DOCUMENT_ROOTS)
 
 
-@cache
 def stack_views() -> dict[str, Callable[[Any, dict], Any]]:
     """``stack.<name>`` → the service function that fills it in, from every service's ``STACK_VIEWS``."""
+    from course.sim.registry import packages
+
+    return _stack_views(tuple(packages()))
+
+
+@cache
+def _stack_views(packages: tuple[str, ...]) -> dict[str, Callable[[Any, dict], Any]]:
     from course.sim.registry import rooms
 
     views: dict[str, Callable] = {}

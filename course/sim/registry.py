@@ -66,12 +66,15 @@ def packages() -> list[str]:
     return list(dict.fromkeys(package(name) for name in SERVICES))
 
 
-def rooms(room: str) -> list[ModuleType]:
-    """Import ``room`` (``"resources"``, ``"steps"``, …) of every service that has one."""
+def rooms(room: str, only: set[str] | None = None) -> list[ModuleType]:
+    """Import ``room`` (``"resources"``, ``"steps"``, …) of every service that has one (of the
+    packages in ``only``, when given)."""
     if room not in ROOMS:
         raise ValueError(f"a service has no room '{room}'; its rooms are: {', '.join(ROOMS)}")
     found = []
     for base in packages():
+        if only is not None and base not in only:
+            continue
         name = f"{base}.{room}"
         try:
             found.append(importlib.import_module(name))

@@ -278,3 +278,17 @@ def test_calls_hold_what_each_step_called(tmp_path, fake_sim):
     - {query: "calls.ask[?operation=='GetFunctionConfiguration'] | length(@)", equals: 0}
 """))
     assert outcome(report)[0] == "failed"
+
+
+def test_every_step_kind_is_written_once_and_documented():
+    """A kind's reader and runner are one object, so they cannot disagree; each has its docs section."""
+    from course.grading.vocabulary import vocabulary
+    from tests.conftest import ROOT
+
+    docs = (ROOT / "docs" / "exercises.md").read_text()
+    kinds = vocabulary().kinds
+    assert {"deploy", "advance", "call", "drain", "invoke", "load", "interfere", "table_load"} <= set(kinds)
+    for name, kind in kinds.items():
+        assert kind.name == name and callable(kind.read) and callable(kind.run)
+        assert set(kind.fields) and (kind.shorthand is None or kind.shorthand in kind.fields)
+        assert f"\n### {name}\n" in docs, f"docs/exercises.md has no section for the '{name}' step"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from course.sim.dynamodb.resources import _create_params
 from course.sim.dynamodb.schemas import DYNAMODB_GLOBAL_TABLE
 from course.sim.errors import AwsError, NotModeled
+from course.sim.template.errors import ValidationError
 from course.sim.template import PhysicalResource, register_creator
 
 # Accepted and without effect in the simulator (as for AWS::DynamoDB::Table).
@@ -29,8 +30,8 @@ def _refuse(what: str) -> NotModeled:
     return NotModeled("AWS::DynamoDB::GlobalTable", what)
 
 
-def _invalid(message: str) -> AwsError:
-    return AwsError("ValidationError", message, 400)
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message)
 
 
 def _check(account, props: dict) -> list[dict]:

@@ -44,10 +44,17 @@ class Role:
 
         out = {"Path": self.path, "RoleName": self.name, "RoleId": self.role_id, "Arn": self.arn,
                "CreateDate": datetime.fromtimestamp(self.created, timezone.utc),
-               "AssumeRolePolicyDocument": self.trust_policy, "MaxSessionDuration": self.max_session_duration}
+               "AssumeRolePolicyDocument": wire(self.trust_policy), "MaxSessionDuration": self.max_session_duration}
         if self.description:
             out["Description"] = self.description
         return out
+
+
+def wire(document: dict) -> str:
+    """IAM sends policy documents URL-encoded (GetRole, GetRolePolicy); botocore decodes them."""
+    from urllib.parse import quote
+
+    return quote(json.dumps(document))
 
 
 def _document(text) -> dict:
@@ -128,7 +135,7 @@ class IAMService(Service):
         document = role.inline.get(params["PolicyName"])
         if document is None:
             raise NoSuchEntityException(f"The role policy with name {params['PolicyName']} cannot be found.")
-        return {"RoleName": role.name, "PolicyName": params["PolicyName"], "PolicyDocument": document}
+        return {"RoleName": role.name, "PolicyName": params["PolicyName"], "PolicyDocument": wire(document)}
 
     @operation("DeleteRolePolicy")
     def delete_role_policy(self, params: dict) -> dict:

@@ -100,19 +100,15 @@ def register_event_handler(event_type: str, fn: EventHandler) -> None:
     EVENT_HANDLERS[event_type] = fn
 
 
-_loaded = False
+_loaded: set[str] = set()
 
 
 def load_types() -> None:
-    """Import the ``resources`` room of every registered service: that is where each registers."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from course.sim.registry import rooms
+    """Import the ``resources`` room of every registered service not imported yet: that is where
+    each registers (a service added to the registry later is picked up on the next call)."""
+    from course.sim.registry import packages, rooms
 
-    try:
-        rooms("resources")
-    except BaseException:
-        _loaded = False
-        raise
+    missing = set(packages()) - _loaded
+    if missing:
+        rooms("resources", only=missing)
+        _loaded.update(missing)
