@@ -82,7 +82,9 @@ async def test_a_module_page_shows_every_exercise_of_its_module(app):
         listed = app.screen.query_one("#exercises")
         ids = [item.id.removeprefix("exercise-") for item in listed.children]
         assert ids == [e.id for e in app.nav.exercises_for("dynamodb")] and len(ids) == 5
-        assert listed.size.height == len(ids)  # every line visible, none cut to one
+        # every exercise visible in full: the list is as tall as its items, and no item is cut short
+        assert listed.size.height == sum(item.size.height for item in listed.children) >= len(ids)
+        assert all(item.query_one("Label").size.width <= listed.size.width for item in listed.children)
 
 
 def first_span_colour(line):

@@ -15,15 +15,15 @@ import copy
 import random
 
 from course.sim.awslambda import config
-from course.sim.awslambda.aliases import AliasOps
+from course.sim.awslambda.ops_aliases import AliasOps
 from course.sim.awslambda.code import CodeStore
-from course.sim.awslambda.concurrency import ConcurrencyOps
+from course.sim.awslambda.ops_concurrency import ConcurrencyOps
 from course.sim.awslambda.environments import Pools
 from course.sim.awslambda.errors import InvalidParameterValueException, ResourceConflictException
-from course.sim.awslambda.esm import EventSourceMappingOps
-from course.sim.awslambda.events import EventOps
+from course.sim.awslambda.ops_esm import EventSourceMappingOps
+from course.sim.awslambda.ops_events import EventOps
 from course.sim.awslambda.invocations import AsyncQueue, InvocationLog
-from course.sim.awslambda.invoke import InvokeOps
+from course.sim.awslambda.ops_invoke import InvokeOps
 from course.sim.awslambda.lookup import Registry, page
 from course.sim.awslambda.state import Function, Version, configuration, new_revision
 from course.sim.service import Service, operation

@@ -39,6 +39,7 @@ from course.sim.dynamodb.ops_read import ReadOps
 from course.sim.dynamodb.ops_streams import StreamOps
 from course.sim.dynamodb.ops_tables import TableOps
 from course.sim.dynamodb.ops_transact import TransactOps
+from course.sim.dynamodb.ops_transfers import TransferOps
 from course.sim.dynamodb.ops_ttl import TtlOps
 from course.sim.dynamodb.tables import Table
 from course.sim.errors import AwsError, NotModeled
@@ -58,8 +59,8 @@ NOT_MODELED = frozenset((
 MSG_CONDITION_FAILED = "The conditional request failed"
 
 
-class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps, GlobalOps,
-                      KinesisDestinationOps, ItemOps, ReadOps, TableOps, Service):
+class DynamoDBService(Interleaving, IndexOps, BatchOps, TransactOps, CapacityOps, TtlOps, StreamOps, BackupOps,
+                      TransferOps, GlobalOps, KinesisDestinationOps, ItemOps, ReadOps, TableOps, Service):
     name = "dynamodb"
 
     def __init__(self, account):

@@ -1,4 +1,4 @@
-"""On-demand backups, point-in-time recovery and restores (export and import: ``transfers.py``).
+"""On-demand backups, point-in-time recovery and restores (export and import: ``ops_transfers.py``).
 
 A backup and a point-in-time restore end the same way: CreateTable for a new table with the old
 definition, then the old items written into it. Going through CreateTable means a restore cannot
@@ -35,7 +35,7 @@ from course.sim.dynamodb.errors import (
     ValidationException,
 )
 from course.sim.dynamodb.history import DAY, DEFAULT_RECOVERY_DAYS, MAX_RECOVERY_DAYS, MIN_RECOVERY_DAYS, PitrHistory
-from course.sim.dynamodb.transfers import TransferOps, epoch, utc
+from course.sim.dynamodb.ops_transfers import epoch, utc
 from course.sim.errors import NotModeled
 from course.sim.service import operation
 
@@ -45,7 +45,7 @@ MSG_BACKUP_IN_USE = ("There is another ongoing conflicting backup control plane 
 
 
 
-class BackupOps(TransferOps):
+class BackupOps:
     HANDLES: tuple[str, ...] = ()
 
     # -- state kept by the service, since backups outlive their tables ---------------------------

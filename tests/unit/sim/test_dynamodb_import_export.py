@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from course.sim.dynamodb.imports import IonReader, ion_value, read_ion
-from course.sim.dynamodb.transfers import EXPORT_SECONDS
+from course.sim.dynamodb.ops_transfers import EXPORT_SECONDS
 
 KEYS = dict(KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
@@ -239,7 +239,7 @@ def test_dynamodb_json_import_with_gzip_and_bad_lines(acct, ddb):
 
 
 def test_import_zstd_without_a_zstd_module_is_refused(acct, ddb, monkeypatch):
-    from course.sim.dynamodb import transfers
+    from course.sim.dynamodb import ops_transfers as transfers
 
     monkeypatch.setattr(transfers, "_zstd", lambda: None)
     with pytest.raises(ClientError) as caught:
