@@ -2,8 +2,8 @@
 
 Each service writes the schemas of its own types in its ``resources`` room from the AWS
 CloudFormation resource reference (and the AWS SAM specification for ``AWS::Serverless::*``),
-and registers them with their creators (``types.register_creator``); ``SCHEMAS`` here is that
-table once the services have registered. A property the reference lists but the simulator has
+and registers them with their creators (``types.register_creator``), which keeps the table of
+every type (``types.SCHEMAS``). A property the reference lists but the simulator has
 no behaviour for is still accepted (``OPEN``), so a valid template is never refused for being
 thorough.
 
@@ -16,8 +16,6 @@ what ``Ref`` returns.
 """
 
 from __future__ import annotations
-
-from course.sim.template.types import SCHEMAS  # noqa: F401  (filled in by the services' resources rooms)
 
 
 def string(enum=None, min_length=None, max_length=None, pattern=None, hint=None) -> dict:
