@@ -48,6 +48,8 @@ class CheckResult:
     #: What stopped the check: a step the learner's work broke, or an internal error.
     error: str = ""
     detail: str = ""
+    #: What its deploy made as placeholders (``describe_stack``'s ``not_simulated``).
+    not_simulated: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -82,6 +84,8 @@ class Report:
     checks: list[CheckResult] = field(default_factory=list)
     #: Why the workspace could not be graded at all, as ``file:line:col: message`` lines.
     problems: list[str] = field(default_factory=list)
+    #: Resources the template deployed as placeholders, as ``AWS::Logs::LogGroup AppLogs``.
+    not_simulated: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -98,13 +102,17 @@ class Report:
     def as_dict(self, debug: bool = False) -> dict:
         return {"exercise": self.exercise, "title": self.title, "status": self.status,
                 "passed": sum(c.passed for c in self.checks), "total": len(self.checks),
-                "problems": self.problems, "checks": [c.as_dict(debug) for c in self.checks]}
+                "problems": self.problems, "not_simulated": self.not_simulated,
+                "checks": [c.as_dict(debug) for c in self.checks]}
 
     def text(self) -> str:
         if self.status == INVALID:
             return "\n".join([f"{self.title}: your files cannot be checked yet; fix these first:", *self.problems])
         passed = sum(c.passed for c in self.checks)
         lines = [f"{self.title}: {passed} of {len(self.checks)} checks passed"]
+        if self.not_simulated:
+            lines.append("not simulated (deployed as placeholders; nothing behind them acts): "
+                         + ", ".join(self.not_simulated))
         for check in self.checks:
             lines.append("")
             lines.extend(_check_text(check))

@@ -47,7 +47,8 @@ def grade(exercise: Exercise, workspace_dir: Path | str) -> Report:
         except _Invalid as exc:
             return Report(exercise.id, exercise.title, INVALID, problems=exc.problems)
     status = PASSED if results and all(r.passed for r in results) else FAILED
-    return Report(exercise.id, exercise.title, status, results)
+    placeholders = list(dict.fromkeys(name for r in results for name in r.not_simulated))
+    return Report(exercise.id, exercise.title, status, results, not_simulated=placeholders)
 
 
 def _read(path: Path) -> str | None:
@@ -79,6 +80,7 @@ def run_check(exercise: Exercise, check: Check, workspace: Path, files: dict) ->
                 result.expectations = [not_reached(e) for e in check.expect]
                 return result
         where = ""
+        result.not_simulated = list((scenario.document["stack"] or {}).get("not_simulated", []))
         for number, expectation in enumerate(check.expect, 1):
             where = f" in expectation {number} ({expectation.query})"
             result.expectations.append(evaluate(expectation, scenario.document))

@@ -123,7 +123,7 @@ def describe_stack(account, stack) -> dict:
     """
     from course.grading.vocabulary import stack_views
 
-    resources = {}
+    resources: dict[str, dict] = {}
     for logical, resource in stack.resources.items():
         resources[logical] = {
             "type": resource.type,
@@ -131,7 +131,11 @@ def describe_stack(account, stack) -> dict:
             "attributes": plain(getattr(resource, "attributes", None) or {}),
             "properties": plain(getattr(resource, "properties", None) or {}),
         }
-    out = {"resources": resources, "outputs": plain(dict(stack.outputs or {}))}
+    from course.sim.template.inert import not_simulated
+
+    out = {"resources": resources, "outputs": plain(dict(stack.outputs or {})),
+           # what deployed as a placeholder: the report tells the learner nothing behind these acts
+           "not_simulated": [f"{r['type']} {logical}" for logical, r in resources.items() if not_simulated(r["type"])]}
     for name, view in stack_views().items():
         out[name] = view(account, resources)
     return out

@@ -68,7 +68,7 @@ def test_start_and_check_in_a_chosen_workspace(capsys, fake_sim, tmp_path):
     code, out, _ = run(capsys, P + ["check", "hello-timeout", "--workspace", str(ws), "--json"])
     assert code == 1
     report = json.loads(out)
-    assert set(report) == {"exercise", "title", "status", "passed", "total", "problems", "checks"}
+    assert set(report) == {"exercise", "title", "status", "passed", "total", "problems", "not_simulated", "checks"}
     assert (report["status"], report["passed"], report["total"]) == ("failed", 1, 3)
     assert [c["status"] for c in report["checks"]] == ["failed", "passed", "failed"]
     assert report["checks"][0]["hint"].startswith("A function that runs longer")

@@ -103,7 +103,8 @@ class Checker:
             return self.error(mark, path, f"must be at least {low} characters long, got {len(value)}")
         pattern = schema.get("pattern")
         if pattern and not re.fullmatch(pattern, value):
-            return self.error(mark, path, schema.get("hint") or f"{shown(value)} does not match {pattern}")
+            return self.error(mark, path, schema.get("hint")
+                              or f"{shown(value)} does not match {schema.get('pattern_text', pattern)}")
         return value
 
     def _integer(self, value, schema, path, mark):
@@ -121,6 +122,10 @@ class Checker:
         return self._range(value, schema, path, mark)
 
     def _range(self, value, schema, path, mark):
+        enum = schema.get("enum")
+        if enum and value not in enum:
+            return self.error(mark, path, f"{value} is not one of the allowed values"
+                                          + (f": {', '.join(map(str, enum))}" if len(enum) <= 30 else ""))
         low, high = schema.get("min"), schema.get("max")
         if low is not None and value < low:
             return self.error(mark, path, f"must be at least {low}, got {value}")

@@ -10,6 +10,8 @@ from course.content.yamlsrc import BROKEN
 from course.sim.errors import TemplateError
 from course.sim.template.checker import Checker
 from course.sim.template.conditions import Conditions
+from course.sim.template.inert import adopt
+from course.sim.template.registry_schemas import known_types
 from course.sim.template.graph import Reference, creation_order, find_references
 from course.sim.template.intrinsics import Resolver, Scope
 from course.sim.template.model import Note, Output, Resource, Template
@@ -24,7 +26,7 @@ from course.sim.template.values import (
 TOP_LEVEL = ("AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings", "Conditions",
              "Transform", "Globals", "Resources", "Outputs")
 RESOURCE_KEYS = ("Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy", "UpdateReplacePolicy",
-                 "CreationPolicy", "UpdatePolicy")
+                 "CreationPolicy", "UpdatePolicy", "Description")
 POLICIES = ("Delete", "Retain", "Snapshot", "RetainExceptOnCreate")
 OUTPUT_KEYS = ("Value", "Description", "Export", "Condition")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -276,16 +278,23 @@ class _Loader:
         if kind is None:
             self.add(mark_of(body, mark), f"{path}.Type", "required attribute is missing")
             return False
-        if kind not in SCHEMAS:
+        region = self.t.pseudo["AWS::Region"]
+        # A type no service models is checked against CloudFormation's own schema and deployed as a
+        # placeholder (inert.py); only a type CloudFormation does not have either is refused.
+        if kind not in SCHEMAS and not (isinstance(kind, str) and adopt(kind, region)):
+            every = sorted({*SCHEMAS, *known_types(region)})
             # The same service's types when there are any (the likely slip), else the services.
             service = str(kind).rsplit("::", 1)[0] + "::"
-            siblings = sorted(name for name in SCHEMAS if name.startswith(service))
-            hint = did_you_mean(str(kind), siblings)
-            if siblings:
-                listed = f"its {service.rstrip(':')} types are: {', '.join(siblings)}"
+            siblings = [name for name in every if name.startswith(service)]
+            hint = did_you_mean(str(kind), siblings or every)
+            if hint:
+                listed = ""
+            elif siblings:
+                listed = f"; {service.rstrip(':')} has: {', '.join(siblings[:12])}" + (
+                    f" and {len(siblings) - 12} more" if len(siblings) > 12 else "")
             else:
-                listed = "it supports types of " + ", ".join(sorted({name.rsplit("::", 1)[0] for name in SCHEMAS}))
-            self.add(where, f"{path}.Type", f"type {kind!r} is not supported by the simulator{hint}; {listed}")
+                listed = "; type names look like AWS::Service::Resource, as in the CloudFormation resource reference"
+            self.add(where, f"{path}.Type", f"{kind!r} is not a CloudFormation resource type{hint}{listed}")
             return False
         if kind in SAM_TYPES and SAM_TRANSFORM not in self.t.transforms:
             self.add(where, f"{path}.Type", f"{kind} is an AWS SAM type; add 'Transform: {SAM_TRANSFORM}'"

@@ -48,9 +48,15 @@ def test_many_problems_are_reported_at_once_each_where_it_was_written():
         "schema_errors.yaml:21:26: Resources.Queue.Properties.VisibilityTimeout: must be at most 43200, got 50000",
         "schema_errors.yaml:22:18: Resources.Queue.Properties.FifoQueue: must be a boolean (true or false),"
         " got a string ('yes')",
-        "schema_errors.yaml:24:11: Resources.Bucket.Type: type 'AWS::EC2::Instance' is not supported by the"
-        " simulator; it supports types of AWS::ApplicationAutoScaling, AWS::DAX, AWS::DynamoDB, AWS::IAM,"
-        " AWS::Kinesis, AWS::Lambda, AWS::S3, AWS::SNS, AWS::SQS, AWS::Serverless",
+        # A type no service models is checked against CloudFormation's own schema (AWS::Logs::LogGroup's
+        # RetentionInDays takes only the listed numbers of days)...
+        "schema_errors.yaml:26:7: Resources.Logs.Properties.LogGroupNam: unknown property 'LogGroupNam'"
+        " (did you mean 'LogGroupName'?)",
+        "schema_errors.yaml:27:24: Resources.Logs.Properties.RetentionInDays: 4 is not one of the allowed values:"
+        " 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+        # ...and only a type CloudFormation does not have either is refused.
+        "schema_errors.yaml:29:11: Resources.Machine.Type: 'AWS::EC2::Instanse' is not a CloudFormation resource"
+        " type (did you mean 'AWS::EC2::Instance'?)",
     ]
 
 
@@ -167,10 +173,8 @@ def test_resource_attributes_are_checked():
         "template.yaml:9:5: Resources.Table.Propertiess: unknown resource attribute 'Propertiess'"
         " (did you mean 'Properties'?)",
         "template.yaml:10:17: Resources.Table.Properties: must be an object, got a list",
-        "template.yaml:12:11: Resources.Function.Type: type 'AWS::Lambda::Functions' is not supported by the"
-        " simulator (did you mean 'AWS::Lambda::Function'?); its AWS::Lambda types are: AWS::Lambda::Alias,"
-        " AWS::Lambda::EventInvokeConfig, AWS::Lambda::EventSourceMapping, AWS::Lambda::Function,"
-        " AWS::Lambda::LayerVersion, AWS::Lambda::Permission, AWS::Lambda::Version",
+        "template.yaml:12:11: Resources.Function.Type: 'AWS::Lambda::Functions' is not a CloudFormation resource"
+        " type (did you mean 'AWS::Lambda::Function'?)",
     ]
 
 
