@@ -10,10 +10,12 @@ when it deploys.
 
 from __future__ import annotations
 
+import hashlib
+
 from course.sim.awslambda import schemas
-from course.sim.awslambda.sam import NOT_GLOBAL, expand_function
-from course.sim.errors import AwsError
-from course.sim.template import PhysicalResource, register_creator, register_sam_type, register_schema
+from course.sim.awslambda.sam import NOT_GLOBAL, check_function, ref_aliases
+from course.sim.errors import AwsError, NotModeled
+from course.sim.template import Note, PhysicalResource, register_creator, register_sam_type, register_schema
 
 _INTEGERS = ("MemorySize", "Timeout", "ReservedConcurrentExecutions", "MaximumRetryAttempts",
              "MaximumEventAgeInSeconds")
@@ -144,8 +146,24 @@ def create_event_source_mapping(account, logical_id: str, props: dict, context) 
         params["KMSKeyArn"] = props["KmsKeyArn"]
     if params.get("Tags"):
         params["Tags"] = {tag["Key"]: tag["Value"] for tag in params["Tags"]}
-    made = _lambda(account).create_event_source_mapping(params)
+    try:
+        made = _lambda(account).create_event_source_mapping(params)
+    except NotModeled as refused:
+        return _unmodeled_source(logical_id, params, context, refused)
     return PhysicalResource(made["UUID"], {"Id": made["UUID"], "EventSourceMappingArn": made["EventSourceMappingArn"]})
+
+
+def _unmodeled_source(logical_id: str, params: dict, context, refused: NotModeled) -> PhysicalResource:
+    """A mapping from a source the simulator does not poll yet (an SQS queue, say) still deploys, as
+    CloudFormation would deploy it; the stack says plainly that nothing is delivered through it."""
+    digest = hashlib.sha256(f"{context.stack_id}/{logical_id}".encode()).hexdigest()
+    uuid = f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:32]}"
+    arn = f"arn:{context.partition}:lambda:{context.region}:{context.account_id}:event-source-mapping:{uuid}"
+    source = params.get("EventSourceArn") or "its source"
+    context.stack.notes.append(Note(context.resource.mark, context.resource.path,
+                                    f"not simulated: {logical_id} connects {source} to a function, but nothing"
+                                    f" delivers its events yet ({refused.message})"))
+    return PhysicalResource(uuid, {"Id": uuid, "EventSourceMappingArn": arn})
 
 
 def _delete(operation: str, params_of):
@@ -173,5 +191,5 @@ register_creator("AWS::Lambda::EventSourceMapping", create_event_source_mapping,
                  schema=schemas.LAMBDA_EVENT_SOURCE_MAPPING, delete=_delete("delete_event_source_mapping", lambda made: {"UUID": made.physical_id}))
 # Layers are checked (a function may name one) but not yet created.
 register_schema("AWS::Lambda::LayerVersion", schemas.LAMBDA_LAYER_VERSION, local_code="Content")
-register_sam_type("AWS::Serverless::Function", schemas.SAM_FUNCTION, expand_function, section="Function",
-                  not_global=NOT_GLOBAL)
+register_sam_type("AWS::Serverless::Function", schemas.SAM_FUNCTION, check_function, section="Function",
+                  not_global=NOT_GLOBAL, aliases=ref_aliases)

@@ -11,7 +11,7 @@ Schemas are in ``schemas.py``.
 from __future__ import annotations
 
 from course.sim.dynamodb import schemas
-from course.sim.dynamodb.sam import NOT_GLOBAL, expand_simple_table
+from course.sim.dynamodb.sam import NOT_GLOBAL, check_simple_table
 from course.sim.template import PhysicalResource, register_creator, register_sam_type
 
 # Passed to CreateTable unchanged; the model refuses the ones it does not model, so a template
@@ -85,7 +85,7 @@ def _delete(account, made) -> None:
 
 register_creator("AWS::DynamoDB::Table", create_table, ("Arn", "StreamArn"), schema=schemas.DYNAMODB_TABLE,
                  delete=_delete)
-register_sam_type("AWS::Serverless::SimpleTable", schemas.SAM_SIMPLE_TABLE, expand_simple_table,
+register_sam_type("AWS::Serverless::SimpleTable", schemas.SAM_SIMPLE_TABLE, check_simple_table,
                   section="SimpleTable", not_global=NOT_GLOBAL)
 
 # AWS::DynamoDB::GlobalTable registers itself; it lives apart to keep this module to one resource.

@@ -1,36 +1,23 @@
-"""SAM's ``AWS::Serverless::SimpleTable``: the ``AWS::DynamoDB::Table`` SAM generates for it.
+"""SAM's ``AWS::Serverless::SimpleTable``, checked before SAM's transform makes its table.
 
-A one-attribute primary key (``id`` of type String unless ``PrimaryKey`` says otherwise), on-demand
-unless ``ProvisionedThroughput`` is given (sam-resource-simpletable.html). The table keeps the
-SimpleTable's logical id, as SAM's does.
+SAM makes an ``AWS::DynamoDB::Table`` with the SimpleTable's logical id: a one-attribute primary key
+(``id`` of type String unless ``PrimaryKey`` says otherwise), on-demand unless
+``ProvisionedThroughput`` is given (sam-resource-simpletable.html).
 """
 
 from __future__ import annotations
 
 from course.sim.template.model import Resource
-from course.sim.template.sam import SamTransform, sam_tags
+from course.sim.template.sam import SamTransform
 
 #: What SAM accepts only on each table, never in ``Globals.SimpleTable``.
 NOT_GLOBAL = ("PrimaryKey", "ProvisionedThroughput", "TableName", "Tags", "PointInTimeRecoverySpecification")
 
 
-def expand_simple_table(transform: SamTransform, resource: Resource) -> list[Resource]:
-    merged, written, mark = transform.merged(resource, "SimpleTable")
-    key = merged.get("PrimaryKey", {"Name": "id", "Type": "String"})
-    name = key.get("Name", "id") if isinstance(key, dict) else "id"
-    kind = {"String": "S", "Number": "N", "Binary": "B"}.get(key.get("Type") if isinstance(key, dict) else "", "S")
-    props = {"AttributeDefinitions": [{"AttributeName": name, "AttributeType": kind}],
-             "KeySchema": [{"AttributeName": name, "KeyType": "HASH"}]}
-    if "ProvisionedThroughput" in merged:
-        props["BillingMode"] = "PROVISIONED"
-        props["ProvisionedThroughput"] = merged["ProvisionedThroughput"]
-    else:
-        props["BillingMode"] = "PAY_PER_REQUEST"
-    for copied in ("TableName", "SSESpecification", "PointInTimeRecoverySpecification"):
-        if copied in merged:
-            props[copied] = merged[copied]
-    if "Tags" in merged:
-        props["Tags"] = sam_tags(merged["Tags"])[1:]
-    table = transform.generated(resource, resource.logical_id, "AWS::DynamoDB::Table", props)
-    table.metadata, table.deletion_policy, table.written = resource.metadata, resource.deletion_policy, written
-    return [table]
+def check_simple_table(transform: SamTransform, resource: Resource) -> dict:
+    """The table's properties checked where they were written (here or in ``Globals.SimpleTable``);
+    SAM's transform then makes the ``AWS::DynamoDB::Table``."""
+    merged, written, _ = transform.merged(resource, "SimpleTable")
+    if "PrimaryKey" in written:
+        written["KeySchema"] = written["AttributeDefinitions"] = written["PrimaryKey"]
+    return {"merged": merged, "written": written}

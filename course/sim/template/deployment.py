@@ -20,8 +20,8 @@ from course.sim.errors import AwsError, TemplateError
 from course.sim.template.graph import find_references
 from course.sim.template.intrinsics import Resolver, Scope, as_text
 from course.sim.template.loader import load_template, local_code, unique
-from course.sim.template.model import Note, PhysicalResource, Resource, SamEvent, Stack, StackResource, Template
-from course.sim.template.types import CREATORS, EVENT_HANDLERS, LOCAL_CODE, REGISTRATIONS, load_types
+from course.sim.template.model import PhysicalResource, Resource, Stack, StackResource, Template
+from course.sim.template.types import CREATORS, LOCAL_CODE, REGISTRATIONS, load_types
 from course.content.yamlsrc import plain
 from course.sim.template.values import NOVALUE
 
@@ -119,10 +119,8 @@ def _preflight(template: Template, folder: Path | None, problems: Problems) -> N
 def _values(template: Template):
     """Every value of the template that may still name a resource, with where it was written."""
     for resource in template.resources.values():
-        for key, value in [*resource.properties.items(), *resource.sam.items()]:
+        for key, value in resource.properties.items():
             yield value, *resource.where(key)
-        for event in resource.events:
-            yield event.properties, f"{resource.where('Events')[0]}.{event.name}", event.mark
     for output in template.outputs.values():
         yield output.value, f"Outputs.{output.name}.Value", output.mark
 
@@ -163,7 +161,6 @@ class _Deployment:
             for name, output in self.template.outputs.items():
                 value = self.resolve(output.value, f"Outputs.{name}.Value", output.mark)
                 self.stack.outputs[name] = as_text(value)  # outputs are text, as DescribeStacks gives them
-            self.connect_events()
         except (AwsError, TemplateError):
             self.roll_back(made)
             raise
@@ -185,29 +182,9 @@ class _Deployment:
         if not isinstance(physical, PhysicalResource) or not isinstance(physical.physical_id, str):
             raise TypeError(f"the creator of {resource.type} returned {physical!r}, not a PhysicalResource")
         made = StackResource(resource.logical_id, resource.type, physical.physical_id, dict(physical.attributes),
-                             props, list(resource.events), dict(resource.sam))
+                             props)
         self.stack.resources[resource.logical_id] = made
         return made
-
-    def connect_events(self) -> None:
-        """Resolve what waited for the whole stack (events, SAM-only settings), then connect the events."""
-        for made in self.stack.resources.values():
-            resource = self.template.resources[made.logical_id]
-            made.sam = {key: plain(self.resolve(value, *resource.where(key))) for key, value in resource.sam.items()}
-            path = resource.where("Events")[0]
-            resolved = []
-            for event in made.events:
-                props = plain(self.resolve(event.properties, f"{path}.{event.name}", event.mark))
-                resolved.append(SamEvent(event.name, event.type, props, event.mark))
-            made.events = resolved
-            context = DeployContext(self.account, self.template, self.stack, resource, self.folder)
-            for event in resolved:
-                handler = EVENT_HANDLERS.get(event.type)
-                if handler is None:
-                    message = f"recorded: nothing in the simulator delivers {event.type} events yet"
-                    self.stack.notes.append(Note(event.mark, f"{path}.{event.name}", message))
-                else:
-                    handler(self.account, made, event, context)
 
     def roll_back(self, made: list[StackResource]) -> None:
         for resource in reversed(made):

@@ -101,6 +101,8 @@ class _Loader:
         self.edges: dict[tuple[str, str], tuple[str, Mark]] = {}
         #: Resources whose Properties are not an object (already reported).
         self.unusable: set[str] = set()
+        #: Set when AWS's SAM transform did not run: what it would have made is unknown.
+        self.sam_skipped = False
 
     def add(self, mark: Mark, path: str, message: str) -> None:
         self.problems.add(mark, path, message)
@@ -213,18 +215,40 @@ class _Loader:
             finally:
                 self.checker.problems = self.sam.problems = self.problems
             for item in generated:
-                made = item.source not in (None, item.logical_id)
-                if made and (item.logical_id in section or item.logical_id in self.t.resources):
-                    self.add(item.mark, item.path, f"SAM names the {item.type} it generates for {item.source}"
-                                                   f" '{item.logical_id}', which another resource already uses;"
-                                                   " rename that resource")
-                    continue
                 self._localize(item)
                 self.t.resources[item.logical_id] = item
+        if self.sam.pending:
+            self._expand_sam(list(section))
+
+    def _expand_sam(self, order: list[str]) -> None:
+        """AWS's SAM transform, once every resource is read and checked. In a template that already
+        has problems, what the transform finds is not reported (it would be the same problems in SAM's
+        words); if it cannot run, the names SAM would have made are unknown, and references to them
+        are not reported."""
+        expanded = self.sam.expand(order, dict(self.t.resources), self.t.pseudo, quiet=bool(self.problems))
+        if expanded is None:
+            # The SAM resources stand for themselves, so what refers to them is still checked.
+            self.sam_skipped = True
+            written = self.t.resources
+            self.t.resources = {}
+            for logical in order:
+                item = self.sam.pending.get(logical, (written.get(logical),))[0]
+                if item is not None:
+                    self.t.resources[logical] = item
+            return
+        self.t.resources = {}
+        for item in expanded:
+            if item.type not in SCHEMAS and not adopt(item.type, self.t.pseudo["AWS::Region"]):
+                self.add(item.mark, item.path, f"AWS SAM made a {item.type} '{item.logical_id}', which"
+                                               " CloudFormation does not know")
+                continue
+            self._localize(item)
+            self.t.resources[item.logical_id] = item
 
     def _checked(self, resource: Resource) -> list[Resource]:
         if resource.type in SAM_TYPES:
-            return self.sam.transform(resource)
+            self.sam.check(resource)
+            return []
         props = resource.properties
         resource.written = {key: (f"{resource.path}.Properties.{key}",
                                   value_mark(props, key, mark_of(props, resource.mark))) for key in props}
@@ -345,7 +369,8 @@ class _Loader:
             if not hint and ref.logical_id.endswith((".Alias", ".Version")) and base in resources:
                 hint = f"; {base}.Alias and {base}.Version exist only when {base} sets AutoPublishAlias"
             what = "resource" if ref.attribute is not None else "parameter or resource"
-            self.add(ref.mark, ref.path, f"unknown {what} '{ref.logical_id}'{hint}")
+            if not self.sam_skipped:  # else it may be one SAM would have made
+                self.add(ref.mark, ref.path, f"unknown {what} '{ref.logical_id}'{hint}")
             return None
         if ref.attribute is not None:
             kind = resources[target].type
@@ -377,13 +402,6 @@ class _Loader:
                 target = self._check_reference(ref, resource.logical_id)
                 if target is not None:
                     needs[target] = None
-        # Events and SAM-only settings are resolved once the whole stack exists: checked, not waited for.
-        for event in resource.events:
-            for ref in find_references(event.properties, f"{resource.where('Events')[0]}.{event.name}", event.mark):
-                self._check_reference(ref)
-        for key, value in resource.sam.items():
-            for ref in find_references(value, *resource.where(key)):
-                self._check_reference(ref)
         for name in resource.depends_on:  # generated resources carry their SAM resource's DependsOn
             if resource.source and (resource.source, name) in self.edges:
                 self.edges.setdefault((resource.logical_id, name), self.edges[(resource.source, name)])

@@ -30,7 +30,7 @@ class Note:
 
 @dataclass
 class SamEvent:
-    """One entry of a SAM function's ``Events``, kept for the service that delivers it."""
+    """One entry of a SAM function's ``Events``, as the checks before SAM's transform read it."""
 
     name: str
     type: str
@@ -53,9 +53,6 @@ class Resource:
     #: The SAM resource this one was generated from, and its type (None when written directly).
     source: str | None = None
     source_type: str | None = None
-    #: A SAM function's Events, and SAM settings with no CloudFormation property (Policies, EventInvokeConfig).
-    events: list[SamEvent] = field(default_factory=list)
-    sam: dict = field(default_factory=dict)
     #: Every resource this one waits for: DependsOn plus those its properties refer to.
     needs: list[str] = field(default_factory=list)
     #: Where each property was written, as (path, position): a SAM function's properties may come
@@ -122,8 +119,6 @@ class StackResource:
     physical_id: str
     attributes: dict[str, Any]
     properties: dict
-    events: list[SamEvent] = field(default_factory=list)
-    sam: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -133,7 +128,7 @@ class Stack:
     template: Template
     resources: dict[str, StackResource] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
-    #: What the deploy accepted without acting on (the template's notes, events nothing delivers yet).
+    #: What the deploy accepted without acting on (the template's notes, resources not simulated).
     notes: list[Note] = field(default_factory=list)
 
     def _resource(self, logical_id: str) -> StackResource:

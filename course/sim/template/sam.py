@@ -73,8 +73,14 @@ class SamTransform:
         self.notes = notes
         self.partition = partition
         self.globals: dict[str, dict] = {}
+        #: Every Globals section as written (parameters resolved), for AWS's transform.
+        self.raw_globals: dict[str, dict] = {}
         #: ``Fn.Alias`` / ``Fn.Version`` → generated logical ids.
         self.ref_aliases: dict[str, str] = {}
+        #: The SAM resources checked so far, with what their check found, waiting for the transform.
+        self.pending: dict[str, tuple[Resource, dict]] = {}
+        #: Each SAM resource's own properties as checked and normalised.
+        self.checked: dict[str, dict] = {}
 
     def read_globals(self, section, resolver, root_mark: Mark) -> dict[str, dict]:
         if section is None:
@@ -89,15 +95,15 @@ class SamTransform:
                 self.problems.add(where, path, f"unknown Globals section '{name}'{did_you_mean(name, GLOBAL_SECTIONS)};"
                                                f" SAM has: {', '.join(GLOBAL_SECTIONS)}")
                 continue
-            sam_type = next((t for t in SAM_TYPES.values() if t.section == name), None)
-            if sam_type is None:
-                self.notes.append(Note(where, path, "accepted, but the simulator has no resources it applies to"))
-                continue
             resolved = resolver.resolve(value, path, value_mark(section, name, where))
             if not isinstance(resolved, dict):
                 self.problems.add(value_mark(section, name, where), path,
                                   f"must be an object, got {type_name(resolved)}")
                 continue
+            self.raw_globals[name] = resolved
+            sam_type = next((t for t in SAM_TYPES.values() if t.section == name), None)
+            if sam_type is None:
+                continue  # AWS's transform reads it (Api and HttpApi settings for the implicit APIs, say)
             for key in sam_type.not_global:
                 if key in resolved:
                     self.problems.add(key_mark(resolved, key, where), f"{path}.{key}",
@@ -105,10 +111,91 @@ class SamTransform:
             kept = remap(resolved, {k: v for k, v in resolved.items() if k not in sam_type.not_global})
             self.globals[name] = self.checker.properties(kept, sam_type.schema, path,
                                                          mark_of(resolved, where), check_required=False)
+            self.raw_globals[name] = self.globals[name]
         return self.globals
 
-    def transform(self, resource: Resource) -> list[Resource]:
-        return SAM_TYPES[resource.type].expand(self, resource)
+    def check(self, resource: Resource) -> None:
+        """Check a SAM resource where it was written; AWS's transform expands it with the others."""
+        self.pending[resource.logical_id] = (resource, SAM_TYPES[resource.type].check(self, resource) or {})
+
+    def expand(self, order: list[str], written: dict[str, Resource], pseudo: dict,
+               quiet: bool = False) -> list[Resource] | None:
+        """Every resource of the template, SAM's expanded by AWS's transform, in template order.
+
+        ``order`` is the template's logical ids, ``written`` the resources that are not SAM's. Each
+        resource SAM makes belongs to the SAM resource whose logical id begins its own (``FnRole``
+        to ``Fn``); one that names none (``ServerlessRestApi``) to the first SAM resource. None when
+        the transform refused the template (its problems are reported at the resources it names,
+        unless ``quiet``: the template already has problems of its own).
+        """
+        from course.content.yamlsrc import plain
+        from course.sim.template.sam_translate import translate
+
+        document: dict = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {}}
+        if self.raw_globals:
+            document["Globals"] = plain(self.raw_globals)
+        for logical in order:
+            if logical in self.pending:
+                resource, info = self.pending[logical]
+                own = self.checked.get(logical, resource.properties)
+                document["Resources"][logical] = _body(resource, {**plain(own), **info.get("translate_as", {})})
+            elif logical in written:
+                document["Resources"][logical] = _body(written[logical], plain(written[logical].properties))
+        try:
+            result = translate(document, pseudo)
+        except Exception as exc:  # the transform's own fault, or a value it cannot read
+            if not quiet:
+                self.problems.add(Mark(mark_file(self.pending, written), 1, 1), "Transform",
+                                  f"AWS SAM could not transform the template: {type(exc).__name__}: {exc}")
+            return None
+        if quiet:
+            return None if result.problems else self._adopt(result.resources, order, written)
+        for logical, message in result.problems:
+            owner = self.pending.get(logical, (written.get(logical),))[0]
+            if owner is None:
+                self.problems.add(Mark(mark_file(self.pending, written), 1, 1), "Resources", message)
+            else:
+                self.problems.add(owner.mark, owner.path, message)
+        if result.problems:
+            return None
+        return self._adopt(result.resources, order, written)
+
+    def _adopt(self, made: dict[str, dict], order: list[str], written: dict[str, Resource]) -> list[Resource]:
+        sources = sorted(self.pending, key=len, reverse=True)
+        first = next(iter(self.pending))
+        owned: dict[str, list[Resource]] = {logical: [] for logical in self.pending}
+        out: dict[str, Resource] = {}
+        for name, body in made.items():
+            if name in written:
+                resource = written[name]
+                if body.get("Properties", {}) != plain_props(resource):
+                    resource.properties = body.get("Properties", {})  # SAM adds to it (an S3 bucket's notifications)
+                out[name] = resource
+                continue
+            source = name if name in self.pending else next((s for s in sources if name.startswith(s)), first)
+            sam, info = self.pending[source]
+            depends = body.get("DependsOn", [])
+            resource = Resource(name, body["Type"], body.get("Properties", {}), sam.mark,
+                                depends_on=[depends] if isinstance(depends, str) else list(depends),
+                                metadata=body.get("Metadata", {}), deletion_policy=body.get("DeletionPolicy"),
+                                source=source, source_type=sam.type)
+            if name == source:
+                resource.written = dict(info.get("written", {}))
+                resource.properties.update(info.get("restore", {}))
+                owned[source].insert(0, resource)
+            else:
+                owned[source].append(resource)
+        for logical, (sam, _) in self.pending.items():
+            aliases = SAM_TYPES[sam.type].aliases
+            if aliases:
+                self.ref_aliases.update(aliases(logical, made))
+        ordered = []
+        for logical in order:
+            if logical in self.pending:
+                ordered += owned[logical]
+            elif logical in out:
+                ordered.append(out[logical])
+        return ordered
 
     def merged(self, resource: Resource, section: str):
         """The resource's own properties merged over its ``Globals`` section, each checked where it
@@ -117,12 +204,10 @@ class SamTransform:
         mark = mark_of(resource.properties, resource.mark)
         own = self.checker.properties(resource.properties, SAM_TYPES[resource.type].schema, props_path, mark,
                                       check_required=False)
+        self.checked[resource.logical_id] = own  # normalised ("2" → 2), as the transform is given them
         merged, written = merge(self.globals.get(section, {}), own, f"Globals.{section}", props_path, mark)
         return merged, written, mark
 
-    def generated(self, resource: Resource, logical_id: str, type_: str, properties: dict) -> Resource:
-        return Resource(logical_id, type_, properties, resource.mark, depends_on=list(resource.depends_on),
-                        condition=resource.condition, source=resource.logical_id, source_type=resource.type)
 
     def events(self, events, where: tuple[str, Mark]) -> list[SamEvent]:
         if not isinstance(events, dict) or function_of(events):
@@ -158,3 +243,28 @@ class SamTransform:
                                       f"required for {kind} events")
             out.append(SamEvent(name, kind, props, mark))
         return out
+
+
+def _body(resource: Resource, properties: dict) -> dict:
+    """One resource as a template holds it, for AWS's transform."""
+    body: dict = {"Type": resource.type, "Properties": properties}
+    if resource.depends_on:
+        body["DependsOn"] = list(resource.depends_on)
+    if resource.metadata:
+        body["Metadata"] = resource.metadata
+    if resource.deletion_policy:
+        body["DeletionPolicy"] = resource.deletion_policy
+    return body
+
+
+def plain_props(resource: Resource) -> dict:
+    from course.content.yamlsrc import plain
+
+    return plain(resource.properties)
+
+
+def mark_file(pending: dict, written: dict) -> str:
+    """The template's file name, for a problem the transform found in no particular resource."""
+    for resource in [*(r for r, _ in pending.values()), *written.values()]:
+        return resource.mark.file
+    return "template.yaml"

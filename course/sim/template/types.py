@@ -1,10 +1,10 @@
 """The resource types templates can use, as services register them.
 
 A service's ``resources`` room registers each of its CloudFormation types here with its schema
-and creator together (``register_creator``), each AWS SAM type it expands
-(``register_sam_type``) and each SAM event type it delivers (``register_event_handler``). The
-loader, the SAM transform and deploy read these tables and nothing else, after ``load_types()``
-has imported every registered service's ``resources`` room (``course.sim.registry``).
+and creator together (``register_creator``), and each AWS SAM type it owns with the checks it
+needs before AWS's SAM transform expands it (``register_sam_type``). The loader, the SAM
+transform and deploy read these tables and nothing else, after ``load_types()`` has imported
+every registered service's ``resources`` room (``course.sim.registry``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from course.sim.template.deployment import DeployContext
-    from course.sim.template.model import PhysicalResource, Resource, SamEvent, StackResource
+    from course.sim.template.model import PhysicalResource, Resource, StackResource
     from course.sim.template.sam import SamTransform
 
 Creator = Callable[[Any, str, dict, "DeployContext"], "PhysicalResource"]
-EventHandler = Callable[[Any, "StackResource", "SamEvent", "DeployContext"], None]
-Expander = Callable[["SamTransform", "Resource"], "list[Resource]"]
+#: Checks a SAM resource where the learner wrote it; returns ``{"written": positions by property}``.
+SamCheck = Callable[["SamTransform", "Resource"], dict]
 
 
 @dataclass
@@ -31,13 +31,17 @@ class Registration:
 
 @dataclass
 class SamType:
-    """An ``AWS::Serverless::*`` type: its schema, its ``Globals`` section and how it expands."""
+    """An ``AWS::Serverless::*`` type: its schema, its ``Globals`` section and how it is checked
+    before AWS's SAM transform expands it."""
 
     schema: dict
-    expand: Expander
+    check: SamCheck
     section: str
     #: What SAM accepts only on each resource, never in that ``Globals`` section.
     not_global: tuple[str, ...] = field(default_factory=tuple)
+    #: ``aliases(logical_id, generated resources) -> {"Fn.Alias": logical id}``: the names SAM lets a
+    #: template use for what it generated.
+    aliases: Callable[[str, dict], dict[str, str]] | None = None
 
 
 #: Every type a template may use → its property schema (CloudFormation and SAM types alike).
@@ -48,10 +52,8 @@ REGISTRATIONS: dict[str, Registration] = {}
 #: Type → the property that may name a local file or folder (a function's ``Code``), read as
 #: ``aws cloudformation package`` reads it.
 LOCAL_CODE: dict[str, str] = {}
-#: SAM type → how the transform expands it.
+#: SAM type → how it is checked before the transform.
 SAM_TYPES: dict[str, SamType] = {}
-#: SAM event type (``SQS``, ``Api``, ...) → the function that connects the event source after the stack exists.
-EVENT_HANDLERS: dict[str, EventHandler] = {}
 
 
 def register_creator(type_name: str, fn: Creator, attributes=(), *, schema: dict | None = None,
@@ -88,16 +90,12 @@ def register_schema(type_name: str, schema: dict, *, local_code: str | None = No
         LOCAL_CODE[type_name] = local_code
 
 
-def register_sam_type(type_name: str, schema: dict, expand: Expander, *, section: str,
-                      not_global: tuple[str, ...] = ()) -> None:
-    """Make the SAM transform expand ``type_name`` with ``expand(transform, resource)``."""
+def register_sam_type(type_name: str, schema: dict, check: SamCheck, *, section: str,
+                      not_global: tuple[str, ...] = (), aliases=None) -> None:
+    """Make the loader check ``type_name`` with ``check(transform, resource)`` (every problem where the
+    learner wrote it) before AWS's SAM transform expands it."""
     SCHEMAS[type_name] = schema
-    SAM_TYPES[type_name] = SamType(schema, expand, section, tuple(not_global))
-
-
-def register_event_handler(event_type: str, fn: EventHandler) -> None:
-    """Make ``fn`` connect SAM events of ``event_type`` once every resource of the stack exists."""
-    EVENT_HANDLERS[event_type] = fn
+    SAM_TYPES[type_name] = SamType(schema, check, section, tuple(not_global), aliases)
 
 
 _loaded: set[str] = set()

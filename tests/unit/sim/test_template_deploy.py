@@ -23,10 +23,12 @@ def test_the_sample_app_deploys_in_dependency_order_with_live_values(fake):
     with Account() as acct:
         stack = acct.deploy(APP)
     assert acct.stacks["coldstart"] is stack
-    assert fake.order == ["OrdersTable", "OrdersFunction", "OrdersFunctionVersion", "OrdersFunctionAliaslive"]
+    version = next(name for name in stack.resources if name.startswith("OrdersFunctionVersion"))
+    assert fake.order == ["OrdersTable", "OrdersFunction", version, "OrdersFunctionAliaslive",
+                          "OrdersFunctionFromQueue"]
     assert list(stack.resources) == [
-        "OrdersQueue", "OrdersFunctionRole", "OrdersTable", "OrdersFunction", "OrdersFunctionVersion",
-        "OrdersFunctionAliaslive",
+        "OrdersQueue", "OrdersTable", "OrdersFunctionRole", "OrdersFunction", version,
+        "OrdersFunctionAliaslive", "OrdersFunctionFromQueue",
     ]
     queue_name = physical_name("coldstart", "OrdersQueue", 80)
     queue_url = f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/{queue_name}"
@@ -42,7 +44,7 @@ def test_the_sample_app_deploys_in_dependency_order_with_live_values(fake):
     assert seen["Environment"] == {"Variables": {"STAGE": "dev", "LOG_LEVEL": "DEBUG", "TABLE": table_name,
                                                  "QUEUE_ARN": queue_arn}}
     assert seen["Code"] == {"LocalPath": str(TEMPLATES / "sam_app" / "src")}
-    assert fake.props("OrdersFunctionVersion") == {"FunctionName": function_name}
+    assert fake.props(version) == {"FunctionName": function_name}
     assert fake.props("OrdersFunctionAliaslive") == {
         "Name": "live", "FunctionName": function_name, "FunctionVersion": "1",
         "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 1},
@@ -53,17 +55,12 @@ def test_the_sample_app_deploys_in_dependency_order_with_live_values(fake):
         "LiveAlias": alias_arn,
         "QueueUrl": queue_url,
     }
-    function = stack.resources["OrdersFunction"]
-    assert [(e.name, e.type, e.properties) for e in function.events] == [
-        ("FromQueue", "SQS", {"Queue": queue_arn, "BatchSize": 10}),
-    ]
-    assert stack.resources["OrdersFunctionRole"].sam == {
-        "PolicyTemplates": [{"DynamoDBCrudPolicy": {"TableName": table_name}}]}
+    # SAM's SQS event is an event source mapping aimed at the alias SAM published.
+    assert fake.props("OrdersFunctionFromQueue") == {"BatchSize": 10, "EventSourceArn": queue_arn,
+                                                     "FunctionName": alias_arn}
     assert [str(note) for note in stack.notes] == [
         "template.yaml:85:5: Outputs.QueueUrl.Export: ignored: the simulator deploys one stack, so nothing can"
         " import it",
-        "template.yaml:60:11: Resources.OrdersFunction.Properties.Events.FromQueue: recorded: nothing in the"
-        " simulator delivers SQS events yet",
     ]
 
 
@@ -314,16 +311,37 @@ def test_a_loaded_template_deploys_again_with_other_parameters(fake):
     assert prod.physical_id("OrdersTable") == physical_name("prod", "OrdersTable", 255)
 
 
-def test_event_handlers_connect_events_once_the_stack_exists(fake, registry):  # noqa: F811
-    connected = []
-    registry.register_event_handler(
-        "SQS", lambda account, function, event, context: connected.append(
-            (function.logical_id, event.name, event.properties["Queue"], sorted(context.stack.resources))))
+def test_sam_events_become_the_resources_aws_makes_for_them():
+    """SAM's own transform turns each event into what AWS makes: a mapping for a stream or queue, a rule
+    or subscription with a permission for pushed events. What nothing simulates yet deploys and says so."""
     with Account() as acct:
-        stack = acct.deploy(APP)
-    assert connected == [("OrdersFunction", "FromQueue", stack.attribute("OrdersQueue", "Arn"),
-                          sorted(stack.resources))]
-    assert not [note for note in stack.notes if "SQS events" in note.message]
+        stack = acct.deploy(text("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Jobs:
+                Type: AWS::SQS::Queue
+              Alerts:
+                Type: AWS::SNS::Topic
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: index.handler
+                  InlineCode: "def handler(e, c): return 1"
+                  Events:
+                    FromQueue: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn, BatchSize: 5}}
+                    FromTopic: {Type: SNS, Properties: {Topic: !Ref Alerts}}
+                    Nightly: {Type: Schedule, Properties: {Schedule: rate(1 day)}}
+        """))
+    kinds = {name: resource.type for name, resource in stack.resources.items()}
+    assert kinds["FnFromQueue"] == "AWS::Lambda::EventSourceMapping"
+    assert kinds["FnFromTopic"] == "AWS::SNS::Subscription" and kinds["FnFromTopicPermission"] == "AWS::Lambda::Permission"
+    assert kinds["FnNightly"] == "AWS::Events::Rule" and kinds["FnNightlyPermission"] == "AWS::Lambda::Permission"
+    assert stack.resources["FnFromQueue"].properties["BatchSize"] == 5
+    notes = [n.message for n in stack.notes]
+    assert any(n.startswith("not simulated: FnFromQueue connects arn:aws:sqs:") for n in notes), notes
+    assert any(n.startswith("not simulated: AWS::SNS::Subscription FnFromTopic") for n in notes), notes
+    assert any(n.startswith("not simulated: AWS::Events::Rule FnNightly") for n in notes), notes
 
 
 def test_physical_names_are_stable_and_fit():

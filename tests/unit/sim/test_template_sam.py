@@ -1,4 +1,4 @@
-"""The SAM transform: Globals, generated roles, versions and aliases, events, simple tables."""
+"""SAM through AWS's own transform: checks where the learner wrote things, then what SAM makes."""
 
 from __future__ import annotations
 
@@ -12,15 +12,23 @@ def sam(source: str) -> str:
     return "Transform: AWS::Serverless-2016-10-31\n" + text(source)
 
 
+def version_of(template, function: str = "OrdersFunction") -> str:
+    """SAM names a function's version after a hash of its code and configuration."""
+    (name,) = [n for n, r in template.resources.items() if r.type == "AWS::Lambda::Version" and r.source == function]
+    assert name.startswith(f"{function}Version") and len(name) == len(f"{function}Version") + 10
+    return name
+
+
 def test_the_sample_app_transforms_like_sam():
     template = load_app()
+    version = version_of(template)
     assert list(template.resources) == [
-        "OrdersFunction", "OrdersFunctionRole", "OrdersFunctionVersion", "OrdersFunctionAliaslive",
+        "OrdersFunction", version, "OrdersFunctionAliaslive", "OrdersFunctionRole", "OrdersFunctionFromQueue",
         "OrdersQueue", "OrdersTable",
     ]
     assert template.order == [
-        "OrdersQueue", "OrdersFunctionRole", "OrdersTable", "OrdersFunction", "OrdersFunctionVersion",
-        "OrdersFunctionAliaslive",
+        "OrdersQueue", "OrdersTable", "OrdersFunctionRole", "OrdersFunction", version, "OrdersFunctionAliaslive",
+        "OrdersFunctionFromQueue",
     ]
     function = template.resources["OrdersFunction"]
     assert function.type == "AWS::Lambda::Function"
@@ -37,12 +45,12 @@ def test_the_sample_app_transforms_like_sam():
         "Tags": [{"Key": "lambda:createdBy", "Value": "SAM"}],
         "Role": {"Fn::GetAtt": ["OrdersFunctionRole", "Arn"]},
     }
-    assert function.needs == ["OrdersTable", "OrdersQueue", "OrdersFunctionRole"]
-    assert [(e.name, e.type, plain(e.properties)) for e in function.events] == [
-        ("FromQueue", "SQS", {"Queue": {"Fn::GetAtt": ["OrdersQueue", "Arn"]}, "BatchSize": 10}),
-    ]
-    assert plain(function.sam["Policies"])[0] == "AWSLambdaSQSQueueExecutionRole"
-    assert function.sam["AutoPublishAlias"] == "live"
+    assert function.needs == ["OrdersFunctionRole", "OrdersTable", "OrdersQueue"]
+    # The SQS event is an event source mapping, aimed at the alias SAM published.
+    mapping = template.resources["OrdersFunctionFromQueue"]
+    assert (mapping.type, mapping.source) == ("AWS::Lambda::EventSourceMapping", "OrdersFunction")
+    assert plain(mapping.properties) == {"BatchSize": 10, "EventSourceArn": {"Fn::GetAtt": ["OrdersQueue", "Arn"]},
+                                         "FunctionName": {"Ref": "OrdersFunctionAliaslive"}}
 
 
 def load_app(**kwargs):
@@ -54,30 +62,39 @@ def load_app(**kwargs):
 def test_the_generated_role_carries_the_policies():
     role = load_app().resources["OrdersFunctionRole"]
     assert role.type == "AWS::IAM::Role"
-    assert plain(role.properties) == {
-        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]},
-        "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-                              "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"],
-        "Tags": [{"Key": "lambda:createdBy", "Value": "SAM"}],
-        "Policies": [{"PolicyName": "OrdersFunctionRolePolicy0", "PolicyDocument": {"Statement": [
-            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["OrdersQueue", "Arn"]}}]}}],
-    }
-    assert plain(role.sam) == {"PolicyTemplates": [{"DynamoDBCrudPolicy": {"TableName": {"Ref": "OrdersTable"}}}]}
+    props = plain(role.properties)
+    assert props["AssumeRolePolicyDocument"] == {"Version": "2012-10-17", "Statement": [
+        {"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}}]}
+    assert props["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                                          "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"]
+    assert props["Tags"] == [{"Key": "lambda:createdBy", "Value": "SAM"}]
+    crud, inline = props["Policies"]
+    # The DynamoDBCrudPolicy template, expanded by SAM: the table and its indexes.
+    assert crud["PolicyName"] == "OrdersFunctionRolePolicy1"
+    (statement,) = crud["PolicyDocument"]["Statement"]
+    assert "dynamodb:PutItem" in statement["Action"] and "dynamodb:Query" in statement["Action"]
+    assert statement["Resource"][1] == {"Fn::Sub": [
+        "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*",
+        {"tableName": {"Ref": "OrdersTable"}}]}
+    assert inline == {"PolicyName": "OrdersFunctionRolePolicy2", "PolicyDocument": {"Statement": [
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["OrdersQueue", "Arn"]}}]}}
 
 
 def test_auto_publish_alias_makes_a_version_and_an_alias_with_provisioned_concurrency():
     dev, prod = load_app(), load_app(parameters={"Stage": "prod"})
-    assert plain(dev.resources["OrdersFunctionVersion"].properties) == {"FunctionName": {"Ref": "OrdersFunction"}}
-    assert dev.resources["OrdersFunctionVersion"].type == "AWS::Lambda::Version"
+    version = version_of(dev)
+    assert plain(dev.resources[version].properties) == {"FunctionName": {"Ref": "OrdersFunction"}}
+    assert dev.resources[version].deletion_policy == "Retain"  # SAM keeps old versions
     alias = dev.resources["OrdersFunctionAliaslive"]
     assert alias.type == "AWS::Lambda::Alias"
     assert plain(alias.properties) == {
         "Name": "live", "FunctionName": {"Ref": "OrdersFunction"},
-        "FunctionVersion": {"Fn::GetAtt": ["OrdersFunctionVersion", "Version"]},
+        "FunctionVersion": {"Fn::GetAtt": [version, "Version"]},
         "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 1},
     }
-    assert alias.needs == ["OrdersFunction", "OrdersFunctionVersion"]
+    assert alias.needs == ["OrdersFunction", version]
+    # A changed configuration is a new version, with a new name.
+    assert version_of(prod) != version
     assert prod.resources["OrdersFunctionAliaslive"].properties["ProvisionedConcurrencyConfig"] == \
         {"ProvisionedConcurrentExecutions": 10}
     assert prod.resources["OrdersFunction"].properties["MemorySize"] == 1024
@@ -184,8 +201,6 @@ def test_code_sources_become_lambda_code():
     assert code("CodeUri: s3://bucket/key.zip") == ({"S3Bucket": "bucket", "S3Key": "key.zip"}, None)
     assert code("CodeUri: {Bucket: b, Key: k, Version: '3'}") == (
         {"S3Bucket": "b", "S3Key": "k", "S3ObjectVersion": "3"}, None)
-    assert code("ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1") == (
-        {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"}, "Image")
     # Template text has no folder: the local path is resolved when it is deployed.
     assert code("CodeUri: src/") == ({"LocalPath": "src/"}, None)
 
@@ -270,13 +285,33 @@ def test_simple_tables_become_dynamodb_tables():
     assert plain(template.resources["Provisioned"].properties) == {
         "AttributeDefinitions": [{"AttributeName": "orderId", "AttributeType": "N"}],
         "KeySchema": [{"AttributeName": "orderId", "KeyType": "HASH"}],
-        "BillingMode": "PROVISIONED",
-        "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 2},
+        "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 2},  # CloudFormation's default mode
         "TableName": "orders",
         "SSESpecification": {"SSEEnabled": True},
         "Tags": [{"Key": "team", "Value": "core"}],
     }
     assert template.resources["Provisioned"].type == "AWS::DynamoDB::Table"
+
+
+def test_an_image_needs_its_package_type():
+    assert problems(sam("""
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1
+    """)) == ["template.yaml:6:17: Resources.Fn.Properties.ImageUri: an image needs PackageType: Image (SAM's"
+              " default is Zip)"]
+    image = load(sam("""
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              PackageType: Image
+              ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1
+    """)).resources["Fn"].properties
+    assert (plain(image["Code"]), image["PackageType"]) == (
+        {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"}, "Image")
 
 
 def test_snap_start_without_a_published_version_is_noted():
@@ -334,6 +369,7 @@ def test_a_generated_name_already_in_use_is_a_problem():
           FnRole:
             Type: AWS::SQS::Queue
     """)) == [
-        "template.yaml:3:3: Resources.Fn: SAM names the AWS::IAM::Role it generates for Fn 'FnRole', which another"
-        " resource already uses; rename that resource",
+        "template.yaml:3:3: Resources.Fn: AWS SAM: Transforming resource with id [Fn] attempts to create a new"
+        " resource with id [FnRole] and type \"AWS::IAM::Role\". A resource with that id already exists within this"
+        " template. Please use a different id for that resource.",
     ]

@@ -38,7 +38,7 @@ def props(source: str, logical: str = "Fn", **kwargs) -> dict:
 def registry():
     """Creators registered by a test are forgotten afterwards; services' own creators are loaded first."""
     types.load_types()
-    tables = (types.CREATORS, types.REGISTRATIONS, types.EVENT_HANDLERS, types.SCHEMAS, types.SAM_TYPES,
+    tables = (types.CREATORS, types.REGISTRATIONS, types.SCHEMAS, types.SAM_TYPES,
               types.LOCAL_CODE)
     saved = tuple(dict(table) for table in tables)
     yield types
@@ -56,6 +56,7 @@ class Recorder:
         registry.register_creator("AWS::Lambda::Version", self.version, ["Version", "FunctionArn"])
         registry.register_creator("AWS::Lambda::Alias", self.alias, ["AliasArn"])
         registry.register_creator("AWS::DynamoDB::Table", self.table, ["Arn", "StreamArn"])
+        registry.register_creator("AWS::Lambda::EventSourceMapping", self.mapping, ["Id"])
 
     def record(self, context, logical, props):
         self.calls.append((logical, context.resource.type, props))
@@ -74,6 +75,10 @@ class Recorder:
         self.record(context, logical, props)
         arn = f"arn:aws:lambda:{context.region}:{context.account_id}:function:{props['FunctionName']}:{props['Name']}"
         return PhysicalResource(arn, {"AliasArn": arn})
+
+    def mapping(self, account, logical, props, context):
+        self.record(context, logical, props)
+        return PhysicalResource(f"uuid-{logical}", {"Id": f"uuid-{logical}"})
 
     def table(self, account, logical, props, context):
         self.record(context, logical, props)
