@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 
 from course.sim.awslambda import schemas
-from course.sim.awslambda.sam import NOT_GLOBAL, check_function, ref_aliases
+from course.sim.awslambda.sam import NOT_GLOBAL, check_function, check_layer, ref_aliases
 from course.sim.errors import AwsError, NotModeled
-from course.sim.template import Note, PhysicalResource, register_creator, register_sam_type, register_schema
+from course.sim.template import Note, PhysicalResource, register_creator, register_sam_type
+from course.sim.template.inert import register_placeholder
 
 _INTEGERS = ("MemorySize", "Timeout", "ReservedConcurrentExecutions", "MaximumRetryAttempts",
              "MaximumEventAgeInSeconds")
@@ -189,7 +190,16 @@ register_creator("AWS::Lambda::EventInvokeConfig", create_event_invoke_config,
                                               "Qualifier": made.properties["Qualifier"]}))
 register_creator("AWS::Lambda::EventSourceMapping", create_event_source_mapping, ("EventSourceMappingArn", "Id"),
                  schema=schemas.LAMBDA_EVENT_SOURCE_MAPPING, delete=_delete("delete_event_source_mapping", lambda made: {"UUID": made.physical_id}))
-# Layers are checked (a function may name one) but not yet created.
-register_schema("AWS::Lambda::LayerVersion", schemas.LAMBDA_LAYER_VERSION, local_code="Content")
+# Layers are checked (a function may name one) and deployed as placeholders: their code is not loaded yet.
+def _layer_arn(context, props: dict) -> tuple[str, dict]:
+    """A layer version's ARN, as Lambda writes it (``...:layer:NAME:VERSION``); the first version is 1."""
+    name = props.get("LayerName") or context.physical_name(140)
+    arn = f"arn:{context.partition}:lambda:{context.region}:{context.account_id}:layer:{name}:1"
+    return arn, {"LayerVersionArn": arn}
+
+
+register_placeholder("AWS::Lambda::LayerVersion", schemas.LAMBDA_LAYER_VERSION, local_code="Content",
+                     identify=_layer_arn)
 register_sam_type("AWS::Serverless::Function", schemas.SAM_FUNCTION, check_function, section="Function",
                   not_global=NOT_GLOBAL, aliases=ref_aliases)
+register_sam_type("AWS::Serverless::LayerVersion", schemas.SAM_LAYER_VERSION, check_layer, section="LayerVersion")

@@ -110,3 +110,14 @@ def _versions(t: SamTransform, merged: dict, where) -> None:
         t.notes.append(Note(mark, path, "SnapStart applies only to published versions, and without"
                                         " AutoPublishAlias SAM publishes none, so $LATEST runs without it"))
 
+
+def check_layer(transform: SamTransform, resource: Resource) -> dict:
+    """A layer's properties where they were written; a local ContentUri goes to the transform as a
+    stand-in S3 location and comes back as the folder (``AWS::Lambda::LayerVersion``'s Content)."""
+    merged, written, _ = transform.merged(resource, "LayerVersion")
+    info: dict = {"written": {"Content": written["ContentUri"]} if "ContentUri" in written else {}}
+    content = merged.get("ContentUri")
+    if is_local(content):
+        info["translate_as"] = {"ContentUri": f"s3://{LOCAL_BUCKET}/{resource.logical_id}"}
+        info["restore"] = {"Content": content}
+    return info

@@ -187,3 +187,13 @@ SAM_STREAM_EVENT = obj(
      "StartingPosition": string(enum=("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")),
      "StartingPositionTimestamp": number(0), "Stream": TEXT, "TumblingWindowInSeconds": integer(0, 900)},
 )  # Stream is required; the SAM transform reports it missing with the other event types' requirements
+
+#: SAM's ``AWS::Serverless::LayerVersion`` (sam-resource-layerversion.html).
+SAM_LAYER_VERSION = resource(
+    {"CompatibleArchitectures": list_of(string(enum=ARCHITECTURES), max_items=2),
+     "CompatibleRuntimes": list_of(string(enum=RUNTIMES), max_items=15),
+     "ContentUri": one_of(TEXT, obj({"Bucket": TEXT, "Key": TEXT, "Version": TEXT}, required=("Bucket", "Key"))),
+     "Description": string(max_length=256), "LayerName": string(min_length=1, max_length=140), "LicenseInfo": TEXT,
+     "PublishLambdaVersion": BOOLEAN, "RetentionPolicy": string(enum=("Retain", "Delete"))},
+    required=("ContentUri",), attributes=(), ref="the layer version's ARN",
+)

@@ -1,8 +1,10 @@
 """Template creator for ``AWS::S3::Bucket``: CreateBucket, as CloudFormation calls it.
 
-Properties that would change what the bucket does (versioning, lifecycle rules, notifications,
-replication, object lock, website hosting) are not modeled and are refused loudly; tags, encryption
-and access settings change nothing the simulator shows and are accepted. The attribute values follow
+Properties that would change what the bucket does (versioning, lifecycle rules, replication, object
+lock, website hosting) are not modeled and are refused loudly; tags, encryption and access settings
+change nothing the simulator shows and are accepted. Event notifications (which SAM's ``S3`` events
+write) are accepted and the stack notes that nothing delivers them yet, so SAM templates with S3
+events deploy. The attribute values follow
 the CloudFormation reference (aws-resource-s3-bucket.html, "Return values").
 ``course.sim.template`` imports this module when it deploys.
 """
@@ -10,7 +12,7 @@ the CloudFormation reference (aws-resource-s3-bucket.html, "Return values").
 from __future__ import annotations
 
 from course.sim.errors import NotModeled
-from course.sim.template import PhysicalResource, register_creator
+from course.sim.template import Note, PhysicalResource, register_creator
 from course.sim.template.schemas import BOOLEAN, OPEN, TAGS, resource, string
 
 # From the CloudFormation reference, aws-resource-s3-bucket.html.
@@ -34,9 +36,13 @@ _ACCEPTED = {"BucketName", "Tags", "BucketEncryption", "PublicAccessBlockConfigu
 
 
 def create_bucket(account, logical_id: str, props: dict, context) -> PhysicalResource:
-    refused = sorted(set(props) - _ACCEPTED)
+    refused = sorted(set(props) - _ACCEPTED - {"NotificationConfiguration"})
     if refused:
         raise NotModeled("AWS::S3::Bucket", ", ".join(refused))
+    if props.get("NotificationConfiguration"):
+        context.stack.notes.append(Note(context.resource.mark, f"{context.resource.path}.Properties."
+                                        "NotificationConfiguration", "not simulated: the bucket's event"
+                                        " notifications are recorded, but nothing delivers them yet"))
     name = props.get("BucketName") or context.physical_name(63).lower()
     account.service("s3").call("CreateBucket", {"Bucket": name})
     region = account.region

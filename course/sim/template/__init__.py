@@ -11,11 +11,11 @@ from course.sim.template.model import (
     Note, Output, PhysicalResource, Resource, SamEvent, Stack, StackResource, Template,
 )
 from course.sim.template.types import (
-    CREATORS, SAM_TYPES, SCHEMAS, load_types, register_creator, register_sam_type, register_schema,
+    CREATORS, SAM_TYPES, SCHEMAS, load_types, register_creator, register_sam_type,
 )
 
 __all__ = [
     "CREATORS", "SAM_TYPES", "SCHEMAS", "DeployContext", "Note", "Output", "PhysicalResource",
     "Resource", "SamEvent", "Stack", "StackResource", "Template", "deploy", "load_template", "load_types",
-    "physical_name", "register_creator", "register_sam_type", "register_schema",
+    "physical_name", "register_creator", "register_sam_type",
 ]

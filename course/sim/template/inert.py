@@ -11,6 +11,7 @@ says plainly that nothing behind it acts.
 from __future__ import annotations
 
 import hashlib
+from typing import Any, Callable
 
 from course.sim.template.model import Note, PhysicalResource
 from course.sim.template.registry_schemas import resource_schema
@@ -32,6 +33,20 @@ def adopt(type_name: str, region: str) -> bool:
     return True
 
 
+#: Type → how a service names its placeholders, where AWS's shape is not the generic one:
+#: ``identify(context, properties) -> (Ref value, {attribute: value})``.
+IDENTIFIERS: dict[str, Callable[[Any, dict], tuple[str, dict]]] = {}
+
+
+def register_placeholder(type_name: str, schema: dict, *, local_code: str | None = None,
+                         identify: Callable[[Any, dict], tuple[str, dict]] | None = None) -> None:
+    """A type a service checks with its own schema but does not create yet: deployed as a placeholder."""
+    register_creator(type_name, create_placeholder, schema["attributes"], schema=schema, local_code=local_code)
+    INERT.add(type_name)
+    if identify is not None:
+        IDENTIFIERS[type_name] = identify
+
+
 def not_simulated(type_name: str) -> bool:
     return type_name in INERT
 
@@ -39,9 +54,12 @@ def not_simulated(type_name: str) -> bool:
 def create_placeholder(account, logical_id: str, props: dict, context) -> PhysicalResource:
     kind = context.resource.type
     schema = SCHEMAS[kind]
-    names = _Names(kind, context)
-    physical = names.identifier(schema.get("identifier", ()), props)
-    attributes = {name: names.attribute(name, physical, props) for name in schema["attributes"]}
+    if kind in IDENTIFIERS:
+        physical, attributes = IDENTIFIERS[kind](context, props)
+    else:
+        names = _Names(kind, context)
+        physical = names.identifier(schema.get("identifier", ()), props)
+        attributes = {name: names.attribute(name, physical, props) for name in schema["attributes"]}
     context.stack.notes.append(Note(context.resource.mark, context.resource.path,
                                     f"not simulated: {kind} {logical_id} is deployed as a placeholder; its Ref and"
                                     " attributes have AWS's shape, but nothing behind it acts"))

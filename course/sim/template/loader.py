@@ -17,8 +17,8 @@ from course.sim.template.intrinsics import Resolver, Scope
 from course.sim.template.model import Note, Output, Resource, Template
 from course.sim.template.parameters import LOGICAL_ID, read_parameters
 from course.sim.template.reader import read_source
-from course.sim.template.sam import SamTransform
-from course.sim.template.types import LOCAL_CODE, SAM_TYPES, SCHEMAS, load_types
+from course.sim.template.sam import SAM_SPEC_TYPES, SamTransform
+from course.sim.template.types import LOCAL_CODE, SCHEMAS, load_types
 from course.sim.template.values import (
     NOVALUE, REPORTED, function_of, key_mark, mark_of, type_name, value_mark,
 )
@@ -238,6 +238,10 @@ class _Loader:
             return
         self.t.resources = {}
         for item in expanded:
+            if item.source is not None and not item.written:
+                # What SAM wrote into the resources it made may use parameters and pseudo parameters
+                # (a permission's SourceAccount: !Ref AWS::AccountId): resolved as the learner's are.
+                item.properties = self.resolver.resolve(item.properties, f"{item.path}.Properties", item.mark)
             if item.type not in SCHEMAS and not adopt(item.type, self.t.pseudo["AWS::Region"]):
                 self.add(item.mark, item.path, f"AWS SAM made a {item.type} '{item.logical_id}', which"
                                                " CloudFormation does not know")
@@ -246,7 +250,7 @@ class _Loader:
             self.t.resources[item.logical_id] = item
 
     def _checked(self, resource: Resource) -> list[Resource]:
-        if resource.type in SAM_TYPES:
+        if resource.type in SAM_SPEC_TYPES:
             self.sam.check(resource)
             return []
         props = resource.properties
@@ -305,8 +309,10 @@ class _Loader:
         region = self.t.pseudo["AWS::Region"]
         # A type no service models is checked against CloudFormation's own schema and deployed as a
         # placeholder (inert.py); only a type CloudFormation does not have either is refused.
-        if kind not in SCHEMAS and not (isinstance(kind, str) and adopt(kind, region)):
-            every = sorted({*SCHEMAS, *known_types(region)})
+        if kind in SAM_SPEC_TYPES:
+            pass  # every SAM type goes to AWS's transform; the ones a service registered are checked first
+        elif kind not in SCHEMAS and not (isinstance(kind, str) and adopt(kind, region)):
+            every = sorted({*SCHEMAS, *known_types(region), *SAM_SPEC_TYPES})
             # The same service's types when there are any (the likely slip), else the services.
             service = str(kind).rsplit("::", 1)[0] + "::"
             siblings = [name for name in every if name.startswith(service)]
@@ -320,7 +326,7 @@ class _Loader:
                 listed = "; type names look like AWS::Service::Resource, as in the CloudFormation resource reference"
             self.add(where, f"{path}.Type", f"{kind!r} is not a CloudFormation resource type{hint}{listed}")
             return False
-        if kind in SAM_TYPES and SAM_TRANSFORM not in self.t.transforms:
+        if kind in SAM_SPEC_TYPES and SAM_TRANSFORM not in self.t.transforms:
             self.add(where, f"{path}.Type", f"{kind} is an AWS SAM type; add 'Transform: {SAM_TRANSFORM}'"
                                             " at the top of the template")
             return False
@@ -372,7 +378,7 @@ class _Loader:
             if not self.sam_skipped:  # else it may be one SAM would have made
                 self.add(ref.mark, ref.path, f"unknown {what} '{ref.logical_id}'{hint}")
             return None
-        if ref.attribute is not None:
+        if ref.attribute is not None and resources[target].type in SCHEMAS:
             kind = resources[target].type
             attributes = SCHEMAS[kind]["attributes"]
             if ref.attribute not in attributes:

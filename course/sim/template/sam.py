@@ -21,6 +21,11 @@ from course.sim.template.values import concat, function_of, key_mark, mark_of, r
 
 #: The sections SAM's ``Globals`` has (the SAM specification, sam-specification-template-anatomy-globals.html);
 #: a section applies to the SAM type a service registers for it, and is only noted if none does.
+#: Every resource type of the SAM specification. A service registers the ones it checks first
+#: (``register_sam_type``); the others go to AWS's transform as written, which checks them itself.
+SAM_SPEC_TYPES = tuple(f"AWS::Serverless::{name}" for name in (
+    "Function", "Api", "HttpApi", "SimpleTable", "LayerVersion", "Application", "StateMachine", "Connector",
+    "GraphQLApi", "CapacityProvider"))
 GLOBAL_SECTIONS = ("Function", "SimpleTable", "Api", "HttpApi", "StateMachine", "LayerVersion", "CapacityProvider")
 EVENT_TYPES = {
     "Api": ("Path", "Method"), "HttpApi": (), "SQS": ("Queue",), "SNS": ("Topic",), "S3": ("Bucket", "Events"),
@@ -116,7 +121,9 @@ class SamTransform:
 
     def check(self, resource: Resource) -> None:
         """Check a SAM resource where it was written; AWS's transform expands it with the others."""
-        self.pending[resource.logical_id] = (resource, SAM_TYPES[resource.type].check(self, resource) or {})
+        sam_type = SAM_TYPES.get(resource.type)
+        info = sam_type.check(self, resource) if sam_type else {}
+        self.pending[resource.logical_id] = (resource, info or {})
 
     def expand(self, order: list[str], written: dict[str, Resource], pseudo: dict,
                quiet: bool = False) -> list[Resource] | None:
@@ -186,7 +193,7 @@ class SamTransform:
             else:
                 owned[source].append(resource)
         for logical, (sam, _) in self.pending.items():
-            aliases = SAM_TYPES[sam.type].aliases
+            aliases = SAM_TYPES[sam.type].aliases if sam.type in SAM_TYPES else None
             if aliases:
                 self.ref_aliases.update(aliases(logical, made))
         ordered = []

@@ -82,14 +82,6 @@ def register_creator(type_name: str, fn: Creator, attributes=(), *, schema: dict
         LOCAL_CODE[type_name] = local_code
 
 
-def register_schema(type_name: str, schema: dict, *, local_code: str | None = None) -> None:
-    """A type templates may use and the loader checks, that no service creates yet: deploy refuses
-    it by name, rather than the loader calling a valid template's type unknown."""
-    SCHEMAS[type_name] = schema
-    if local_code:
-        LOCAL_CODE[type_name] = local_code
-
-
 def register_sam_type(type_name: str, schema: dict, check: SamCheck, *, section: str,
                       not_global: tuple[str, ...] = (), aliases=None) -> None:
     """Make the loader check ``type_name`` with ``check(transform, resource)`` (every problem where the

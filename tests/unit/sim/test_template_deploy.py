@@ -230,20 +230,21 @@ def test_a_creator_can_report_a_problem_at_a_property(registry):  # noqa: F811
 
 
 def test_register_creator_checks_what_it_is_given(registry):  # noqa: F811
+    # A type of the service's own (a real one might already be a placeholder CloudFormation's schema made).
     with pytest.raises(ValueError, match="AWS::SQS::Queue has no attribute Url; its schema lists: Arn, QueueName,"
                                          " QueueUrl"):
         registry.register_creator("AWS::SQS::Queue", lambda *a: None, ["Url"])
-    with pytest.raises(ValueError, match="AWS::Events::Rule has no property schema"):
-        registry.register_creator("AWS::Events::Rule", lambda *a: None)
+    with pytest.raises(ValueError, match="Coldstart::Test::Rule has no property schema"):
+        registry.register_creator("Coldstart::Test::Rule", lambda *a: None)
     rule = resource({"Name": string(max_length=64), "ScheduleExpression": string()}, attributes=("Arn",),
                     ref="the rule name")
-    registry.register_creator("AWS::Events::Rule", lambda account, logical, props, context: PhysicalResource(
+    registry.register_creator("Coldstart::Test::Rule", lambda account, logical, props, context: PhysicalResource(
         props["Name"], {"Arn": f"arn:aws:events:{context.region}:{context.account_id}:rule/{props['Name']}"}),
         ["Arn"], schema=rule)
     source = text("""
         Resources:
           Rule:
-            Type: AWS::Events::Rule
+            Type: Coldstart::Test::Rule
             Properties: {Name: nightly, ScheduleExpression: rate(1 day)}
     """)
     with Account() as acct:
