@@ -23,6 +23,8 @@ class Account:
         self._regional: dict[tuple[str, str], Any] = {}
         self._clients: dict[str, Any] = {}
         self.stacks: dict[str, Any] = {}
+        #: Export name → (the stack that exports it, its value), for other stacks' Fn::ImportValue.
+        self.exports: dict[str, tuple[str, str]] = {}
         #: Every API call answered, in order, as ``{"service", "operation", "time", "table"?,
         #: "index"?, "error"?}``; a service may add figures to the entry of the call it is answering
         #: (DynamoDB adds the capacity a request consumed). Checks read it: "no Scan", say.
@@ -100,6 +102,7 @@ class Account:
         self._services.clear()
         self._regional.clear()
         self.stacks.clear()
+        self.exports.clear()
         self.calls.clear()
 
     def close(self) -> None:

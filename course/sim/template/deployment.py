@@ -161,10 +161,32 @@ class _Deployment:
             for name, output in self.template.outputs.items():
                 value = self.resolve(output.value, f"Outputs.{name}.Value", output.mark)
                 self.stack.outputs[name] = as_text(value)  # outputs are text, as DescribeStacks gives them
+            self.export()
         except (AwsError, TemplateError):
             self.roll_back(made)
             raise
         return self.stack
+
+    def export(self) -> None:
+        """Outputs with an ``Export`` become the account's exports, which other stacks import by name;
+        a name is exported by one stack only (CloudFormation refuses a second)."""
+        exports = getattr(self.account, "exports", None)
+        if exports is None:
+            return
+        mine = {}
+        for name, output in self.template.outputs.items():
+            if output.export_name is None:
+                continue
+            path = f"Outputs.{name}.Export.Name"
+            export = as_text(self.resolve(output.export_name, path, output.mark))
+            owner = exports.get(export, (self.stack.name,))[0]
+            if owner != self.stack.name:
+                raise TemplateError([Problem(output.mark, path, f"CREATE_FAILED: Export with name {export} is"
+                                                                f" already exported by stack {owner}")])
+            mine[export] = (self.stack.name, self.stack.outputs[name])
+        for export in [e for e, made in exports.items() if made[0] == self.stack.name]:
+            del exports[export]
+        exports.update(mine)
 
     def create(self, resource: Resource) -> StackResource:
         props = {}

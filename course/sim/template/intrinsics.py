@@ -37,6 +37,8 @@ class Scope:
     ref_aliases: dict[str, str] = field(default_factory=dict)
     #: At deploy: ``(logical_id, attribute or None)`` → value; raises LookupError with a message.
     live: Callable[[str, str | None], Any] | None = None
+    #: The account's exports: export name → (exporting stack, value), for Fn::ImportValue.
+    exports: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def as_text(value) -> str | None:
@@ -358,6 +360,25 @@ class Resolver:
             self.problem(arg_mark, path, f"Fn::Base64 takes text, got {type_name(text)}")
             return self.failed(value)
         return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+    def _importvalue(self, arg, value, path, mark, arg_mark):
+        """An output another stack of the account exported (CloudFormation resolves it when the
+        importing stack is created; the exporting stack must exist first)."""
+        name = self.resolve(arg, path, arg_mark)
+        if contains_function(name):
+            self.problem(arg_mark, path, "Fn::ImportValue takes an export name that can be worked out when the"
+                                         " template is read: parameters and pseudo parameters, not resources")
+            return self.failed(value)
+        if not isinstance(name, str):
+            self.problem(arg_mark, path, f"Fn::ImportValue takes an export name, got {type_name(name)}")
+            return self.failed(value)
+        if name not in self.scope.exports:
+            known = sorted(self.scope.exports)
+            listed = f"; exported names: {', '.join(known)}" if known else "; no stack in this account exports any"
+            self.problem(arg_mark, path, f"no stack exports '{name}'{did_you_mean(name, known)}{listed}"
+                                         " (deploy the exporting stack first)")
+            return self.failed(value)
+        return self.scope.exports[name][1]
 
     # -- condition functions --------------------------------------------------------------------------
 

@@ -103,6 +103,9 @@ class _Loader:
         self.unusable: set[str] = set()
         #: Set when AWS's SAM transform did not run: what it would have made is unknown.
         self.sam_skipped = False
+        #: Exports of the account's other stacks (a stack deployed again may drop its own).
+        self.exports = {name: made for name, made in getattr(account, "exports", {}).items()
+                        if made[0] != template.stack_name}
 
     def add(self, mark: Mark, path: str, message: str) -> None:
         self.problems.add(mark, path, message)
@@ -125,7 +128,7 @@ class _Loader:
         scope_values = {name: values.get(name, {REPORTED: None}) for name in declared}
         self.t.mappings = self._mappings(root.get("Mappings"))
         resources = root.get("Resources")
-        self.scope = Scope(scope_values, self.t.pseudo, self.t.mappings)
+        self.scope = Scope(scope_values, self.t.pseudo, self.t.mappings, exports=dict(self.exports))
         conditions = Conditions(root.get("Conditions"), self.problems, self.scope, self.start)
         self.scope.conditions = conditions
         self.t.conditions = conditions.evaluate_all()
@@ -450,10 +453,13 @@ class _Loader:
                 continue
             for ref in find_references(value, f"{path}.Value", where):
                 self._check_reference(ref)
-            if "Export" in body:
-                self.t.notes.append(Note(key_mark(body, "Export", mark), f"{path}.Export",
-                                         "ignored: the simulator deploys one stack, so nothing can import it"))
             description, export = body.get("Description"), body.get("Export")
+            if export is not None and not (isinstance(export, dict) and set(export) == {"Name"}):
+                self.add(key_mark(body, "Export", mark), f"{path}.Export", "Export takes one key, Name")
+                export = None
+            elif export is not None:
+                export = {"Name": self.resolver.resolve(export["Name"], f"{path}.Export.Name",
+                                                        value_mark(export, "Name", mark))}
             self.t.outputs[name] = Output(name, value, where, description if isinstance(description, str) else "",
                                           condition if isinstance(condition, str) else None,
                                           export.get("Name") if isinstance(export, dict) else None)

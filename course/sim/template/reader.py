@@ -28,12 +28,12 @@ SHORT_TAGS = {
     "!Condition": "Condition",
     **{f"!{name}": f"Fn::{name}" for name in (
         "GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "And", "Or", "Not",
-        "FindInMap", "GetAZs", "Base64",
+        "FindInMap", "GetAZs", "Base64", "ImportValue",
     )},
 }
 #: Real tags the simulator cannot honour: they become long forms too, and resolving them reports why.
 UNSUPPORTED_TAGS = {f"!{name}": f"Fn::{name}"
-                    for name in ("ImportValue", "Cidr", "Transform", "Length", "ToJsonString")}
+                    for name in ("Cidr", "Transform", "Length", "ToJsonString")}
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 

@@ -143,8 +143,8 @@ def test_function_problems_are_reported_where_written():
         " (did you mean 'Fn::Join'?)",
     ]
     assert problems(QUEUE.replace("{value}", "{'Fn::ImportValue': shared}")) == [
-        "template.yaml:17:18: Resources.Fn.Properties.QueueName: Fn::ImportValue is not supported by the simulator:"
-        " it imports an export of another stack, and the simulator deploys one stack at a time",
+        "template.yaml:17:38: Resources.Fn.Properties.QueueName: no stack exports 'shared'; no stack in this"
+        " account exports any (deploy the exporting stack first)",
     ]
     assert problems(QUEUE.replace("{value}", "!If [IsStaging, a, b]")) == [
         "template.yaml:17:23: Resources.Fn.Properties.QueueName: unknown condition 'IsStaging'",

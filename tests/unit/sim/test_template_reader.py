@@ -70,15 +70,15 @@ def test_unsupported_and_unknown_tags_are_problems_with_positions():
               Tags: !Transform {Name: AWS::Include}
               MessageRetentionPeriod: !Reff Period
     """) == [
-        "template.yaml:5:18: Resources.Q.Properties.QueueName: Fn::ImportValue is not supported by the simulator:"
-        " it imports an export of another stack, and the simulator deploys one stack at a time",
+        "template.yaml:5:31: Resources.Q.Properties.QueueName: no stack exports 'shared-name'; no stack in this"
+        " account exports any (deploy the exporting stack first)",
         "template.yaml:6:21: Resources.Q.Properties.DelaySeconds: Fn::Cidr is not supported by the simulator:"
         " the simulator has no VPC address ranges to divide",
         "template.yaml:7:13: Resources.Q.Properties.Tags: Fn::Transform is not supported by the simulator:"
         " the simulator runs no macros",
         # Reported once, by the reader: the unknown tag does not also make the value look like the wrong type.
         "template.yaml:8:31: unknown tag !Reff; CloudFormation's short forms are: !And, !Base64, !Condition, !Equals,"
-        " !FindInMap, !GetAZs, !GetAtt, !If, !Join, !Not, !Or, !Ref, !Select, !Split, !Sub",
+        " !FindInMap, !GetAZs, !GetAtt, !If, !ImportValue, !Join, !Not, !Or, !Ref, !Select, !Split, !Sub",
     ]
 
 
