@@ -11,6 +11,7 @@ resolver again with ``Scope.live`` answering for the resources made so far.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -39,6 +40,9 @@ class Scope:
     live: Callable[[str, str | None], Any] | None = None
     #: The account's exports: export name → (exporting stack, value), for Fn::ImportValue.
     exports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: The template declares ``AWS::LanguageExtensions``: Fn::Length, Fn::ToJsonString and
+    #: Fn::FindInMap's default value are allowed.
+    language_extensions: bool = False
 
 
 def as_text(value) -> str | None:
@@ -321,11 +325,51 @@ class Resolver:
             return None
         return self.scope.conditions.value(name, mark, path)
 
+    def _extension(self, fn: str, path: str, mark: Mark) -> bool:
+        if not self.scope.language_extensions:
+            self.problem(mark, path, f"{fn} needs the AWS::LanguageExtensions transform: add it to the template's"
+                                     " Transform (before AWS::Serverless-2016-10-31 when both are used)")
+        return self.scope.language_extensions
+
+    def _length(self, arg, value, path, mark, arg_mark):
+        if not self._extension("Fn::Length", path, mark):
+            return self.failed(value)
+        items = self.resolve(arg, path, arg_mark)
+        if function_of(items):
+            return remap(value, {"Fn::Length": items})  # a list known only at deploy
+        if not isinstance(items, list):
+            self.problem(arg_mark, path, f"Fn::Length takes a list, got {type_name(items)}")
+            return self.failed(value)
+        return len(items)
+
+    def _tojsonstring(self, arg, value, path, mark, arg_mark):
+        if not self._extension("Fn::ToJsonString", path, mark):
+            return self.failed(value)
+        data = self.resolve(arg, path, arg_mark)
+        if contains_function(data):
+            return remap(value, {"Fn::ToJsonString": data})  # values known only at deploy
+        if not isinstance(data, (dict, list)):
+            self.problem(arg_mark, path, f"Fn::ToJsonString takes an object or a list, got {type_name(data)}")
+            return self.failed(value)
+        from course.content.yamlsrc import plain
+
+        return json.dumps(plain(data), separators=(",", ":"))
+
     def _findinmap(self, arg, value, path, mark, arg_mark):
         if isinstance(arg, list) and len(arg) == 4:
-            self.problem(arg_mark, path, "Fn::FindInMap with a default value needs the AWS::LanguageExtensions"
-                                         " transform, which the simulator does not support")
-            return self.failed(value)
+            if not self._extension("Fn::FindInMap with a default value", path, mark):
+                return self.failed(value)
+            default = arg[3]
+            if not (isinstance(default, dict) and set(default) == {"DefaultValue"}):
+                self.problem(value_mark(arg, 3, arg_mark), path, "Fn::FindInMap's fourth item is"
+                                                                 " {DefaultValue: value}")
+                return self.failed(value)
+            before = len(self.problems.items)
+            found = self._findinmap(relist(arg, arg[:3]), value, path, mark, arg_mark)
+            if len(self.problems.items) > before and all("has no" in p.message for p in self.problems.items[before:]):
+                del self.problems.items[before:]  # a missing key takes the default, as AWS does
+                return self.resolve(default["DefaultValue"], path, value_mark(default, "DefaultValue", arg_mark))
+            return found
         if self._pair("Fn::FindInMap", arg, 3, arg_mark, path, "[MapName, TopLevelKey, SecondLevelKey]") is None:
             return self.failed(value)
         keys = [self.resolve(item, path, value_mark(arg, i, arg_mark)) for i, item in enumerate(arg)]

@@ -11,6 +11,7 @@ from course.sim.errors import TemplateError
 from course.sim.template.checker import Checker
 from course.sim.template.conditions import Conditions
 from course.sim.template.inert import adopt
+from course.sim.template.language_extensions import TRANSFORM as LANGUAGE_EXTENSIONS, Loops
 from course.sim.template.registry_schemas import known_types
 from course.sim.template.graph import Reference, creation_order, find_references
 from course.sim.template.intrinsics import Resolver, Scope
@@ -103,6 +104,8 @@ class _Loader:
         self.unusable: set[str] = set()
         #: Set when AWS's SAM transform did not run: what it would have made is unknown.
         self.sam_skipped = False
+        #: Fn::ForEach, when the template declares AWS::LanguageExtensions.
+        self.loops: Loops | None = None
         #: Exports of the account's other stacks (a stack deployed again may drop its own).
         self.exports = {name: made for name, made in getattr(account, "exports", {}).items()
                         if made[0] != template.stack_name}
@@ -128,7 +131,14 @@ class _Loader:
         scope_values = {name: values.get(name, {REPORTED: None}) for name in declared}
         self.t.mappings = self._mappings(root.get("Mappings"))
         resources = root.get("Resources")
-        self.scope = Scope(scope_values, self.t.pseudo, self.t.mappings, exports=dict(self.exports))
+        self.scope = Scope(scope_values, self.t.pseudo, self.t.mappings, exports=dict(self.exports),
+                           language_extensions=LANGUAGE_EXTENSIONS in self.t.transforms)
+        if self.scope.language_extensions:
+            self.loops = Loops(self.problems, Resolver(self.problems, self.scope))
+            for name in ("Conditions", "Resources", "Outputs"):
+                if isinstance(root.get(name), dict):
+                    root[name] = self.loops.expand(root[name], name, key_mark(root, name, self.start))
+            resources = root.get("Resources")
         conditions = Conditions(root.get("Conditions"), self.problems, self.scope, self.start)
         self.scope.conditions = conditions
         self.t.conditions = conditions.evaluate_all()
@@ -168,11 +178,16 @@ class _Loader:
         for i, item in enumerate(names):
             where = value_mark(transform, i, value_mark(root, "Transform", self.start)) \
                 if isinstance(transform, list) else value_mark(root, "Transform", self.start)
-            if item == SAM_TRANSFORM:
+            known = (LANGUAGE_EXTENSIONS, SAM_TRANSFORM)
+            if item in known:
                 self.t.transforms.append(item)
             else:
                 self.add(where, "Transform", f"transform {item!r} is not supported by the simulator; it supports"
-                                             f" {SAM_TRANSFORM}{did_you_mean(str(item), [SAM_TRANSFORM])}")
+                                             f" {' and '.join(known)}{did_you_mean(str(item), known)}")
+        if self.t.transforms == [SAM_TRANSFORM, LANGUAGE_EXTENSIONS]:
+            self.add(value_mark(root, "Transform", self.start), "Transform",
+                     f"{LANGUAGE_EXTENSIONS} must come before {SAM_TRANSFORM}: CloudFormation runs transforms in"
+                     " the order they are listed, and SAM cannot read Fn::ForEach")
 
     def _mappings(self, section) -> dict:
         if section is None:
@@ -285,6 +300,8 @@ class _Loader:
                 self.t.skipped[logical] = condition
                 return None
         props = body.get("Properties", {})
+        if self.loops is not None:
+            props = self.loops.expand(props, f"{path}.Properties", value_mark(body, "Properties", mark))
         props = self.resolver.resolve(props, f"{path}.Properties", value_mark(body, "Properties", mark))
         if props is NOVALUE:
             props = {}

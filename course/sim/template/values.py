@@ -28,16 +28,15 @@ NOVALUE = _NoValue()
 REPORTED = "Fn::!"
 #: Functions allowed in resource properties and outputs.
 VALUE_FUNCTIONS = ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::If",
-                   "Fn::FindInMap", "Fn::GetAZs", "Fn::Base64", "Fn::ImportValue")
+                   "Fn::FindInMap", "Fn::GetAZs", "Fn::Base64", "Fn::ImportValue", "Fn::Length", "Fn::ToJsonString")
 #: Functions allowed only in the Conditions section (and Fn::If's condition name).
 CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition")
 #: Real CloudFormation functions the simulator does not model, with the reason.
 UNSUPPORTED_FUNCTIONS = {
     "Fn::Cidr": "the simulator has no VPC address ranges to divide",
     "Fn::Transform": "the simulator runs no macros",
-    "Fn::Length": "it needs the AWS::LanguageExtensions transform",
-    "Fn::ToJsonString": "it needs the AWS::LanguageExtensions transform",
-    "Fn::ForEach": "it needs the AWS::LanguageExtensions transform",
+    "Fn::ForEach": "a loop is a key (Fn::ForEach::Name) of Resources, Outputs, Conditions or Properties, with the"
+                   " AWS::LanguageExtensions transform",
 }
 
 

@@ -223,14 +223,14 @@ def test_top_level_sections_are_checked():
         Resorces:
           Queue:
             Type: AWS::SQS::Queue
-        Transform: AWS::LanguageExtensions
+        Transform: AWS::Include
     """) == [
         "template.yaml:1:1: Resources: every template needs a Resources section",
         "template.yaml:1:27: AWSTemplateFormatVersion: the only template format version is '2010-09-09',"
         " got '2010-09-10'",
         "template.yaml:2:1: Resorces: unknown top-level section 'Resorces' (did you mean 'Resources'?)",
-        "template.yaml:5:12: Transform: transform 'AWS::LanguageExtensions' is not supported by the simulator;"
-        " it supports AWS::Serverless-2016-10-31",
+        "template.yaml:5:12: Transform: transform 'AWS::Include' is not supported by the simulator;"
+        " it supports AWS::LanguageExtensions and AWS::Serverless-2016-10-31",
     ]
 
 
