@@ -21,7 +21,7 @@ from course.sim.template.graph import find_references
 from course.sim.template.intrinsics import Resolver, Scope, as_text
 from course.sim.template.loader import load_template, local_code, unique
 from course.sim.template.model import PhysicalResource, Resource, Stack, StackResource, Template
-from course.sim.template.types import CREATORS, LOCAL_CODE, REGISTRATIONS, load_types
+from course.sim.template.types import CREATORS, DYNAMIC_ATTRIBUTES, LOCAL_CODE, REGISTRATIONS, load_types
 from course.content.yamlsrc import plain
 from course.sim.template.values import NOVALUE
 
@@ -110,6 +110,9 @@ def _preflight(template: Template, folder: Path | None, problems: Problems) -> N
             registration = REGISTRATIONS.get(target.type) if target else None
             if ref.attribute is None or f"{ref.logical_id}.{ref.attribute}" in aliases:
                 continue
+            dynamic = DYNAMIC_ATTRIBUTES.get(target.type) if target else None
+            if dynamic and ref.attribute.startswith(dynamic):
+                continue  # known once the resource exists (a nested stack's outputs)
             if registration and ref.attribute not in registration.attributes:
                 provided = ", ".join(registration.attributes) or "none"
                 problems.add(ref.mark, ref.path, f"the simulator can't give {ref.logical_id}.{ref.attribute} yet;"

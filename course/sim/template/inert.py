@@ -25,6 +25,11 @@ def adopt(type_name: str, region: str) -> bool:
     """Accept ``type_name`` as a placeholder type if CloudFormation has it; False if it does not."""
     if type_name in SCHEMAS:
         return True
+    if type_name == "AWS::CloudFormation::Stack":  # CloudFormation's own type, which the simulator runs
+        from course.sim.template import nested
+
+        nested.register()
+        return type_name in SCHEMAS
     schema = resource_schema(type_name, region)
     if schema is None:
         return False

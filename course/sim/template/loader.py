@@ -19,7 +19,7 @@ from course.sim.template.model import Note, Output, Resource, Template
 from course.sim.template.parameters import LOGICAL_ID, read_parameters
 from course.sim.template.reader import read_source
 from course.sim.template.sam import SAM_SPEC_TYPES, SamTransform
-from course.sim.template.types import LOCAL_CODE, SCHEMAS, load_types
+from course.sim.template.types import DYNAMIC_ATTRIBUTES, LOCAL_CODE, SCHEMAS, load_types
 from course.sim.template.values import (
     NOVALUE, REPORTED, function_of, key_mark, mark_of, type_name, value_mark,
 )
@@ -401,10 +401,13 @@ class _Loader:
         if ref.attribute is not None and resources[target].type in SCHEMAS:
             kind = resources[target].type
             attributes = SCHEMAS[kind]["attributes"]
-            if ref.attribute not in attributes:
-                listed = ", ".join(attributes) or "none"
-                self.add(ref.mark, ref.path, f"{target} ({kind}) has no attribute '{ref.attribute}'"
-                                             f"{did_you_mean(ref.attribute, attributes)}; its attributes: {listed}")
+            dynamic = DYNAMIC_ATTRIBUTES.get(kind)
+            if ref.attribute not in attributes and not (dynamic and ref.attribute.startswith(dynamic)):
+                names = [*attributes, *([f"{dynamic}<Name>"] if dynamic else [])]
+                hint = did_you_mean(ref.attribute, attributes) or (
+                    did_you_mean(ref.attribute.split(".")[0], [dynamic.rstrip(".")]) if dynamic else "")
+                self.add(ref.mark, ref.path, f"{target} ({kind}) has no attribute '{ref.attribute}'{hint};"
+                                             f" its attributes: {', '.join(names) or 'none'}")
                 return None
         if owner is not None:
             self.edges.setdefault((owner, target), (ref.path, ref.mark))

@@ -49,6 +49,9 @@ SCHEMAS: dict[str, dict] = {}
 #: Resource type → the function that creates it.
 CREATORS: dict[str, Creator] = {}
 REGISTRATIONS: dict[str, Registration] = {}
+#: Type → the prefix of the attributes it has by name only once deployed (a nested stack's
+#: ``Outputs.<Name>``); ``Fn::GetAtt`` of any name with that prefix is accepted.
+DYNAMIC_ATTRIBUTES: dict[str, str] = {}
 #: Type → the property that may name a local file or folder (a function's ``Code``), read as
 #: ``aws cloudformation package`` reads it.
 LOCAL_CODE: dict[str, str] = {}
