@@ -52,6 +52,12 @@ def register_placeholder(type_name: str, schema: dict, *, local_code: str | None
         IDENTIFIERS[type_name] = identify
 
 
+def name_placeholders(type_name: str, identify: Callable[[Any, dict], tuple[str, dict]]) -> None:
+    """How placeholders of a type CloudFormation's schema describes are named, where AWS's shape is
+    not the generic one (a function URL's host, say)."""
+    IDENTIFIERS[type_name] = identify
+
+
 def not_simulated(type_name: str) -> bool:
     return type_name in INERT
 

@@ -33,7 +33,8 @@ def test_implicit_apis_and_function_urls_have_aws_shaped_values():
         http = acct.deploy(CORPUS / "sam_http_and_url.yaml", base_dir=CORPUS, stack_name="http")
     assert re.fullmatch(r"https://\w[\w-]*\.execute-api\.us-east-1\.amazonaws\.com/Prod/", rest.outputs["ApiUrl"])
     assert "ServerlessRestApi" in rest.resources and "ServerlessRestApiProdStage" in rest.resources
-    assert http.outputs["Url"].startswith("https://") and http.outputs["Live"].endswith(":live")
+    assert re.fullmatch(r"https://[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws/", http.outputs["Url"])
+    assert http.outputs["Live"].endswith(":live")
     assert "not simulated: AWS::ApiGateway::RestApi ServerlessRestApi" in " ".join(n.message for n in rest.notes)
 
 
