@@ -35,7 +35,6 @@ EVENT_TYPES = {
     "AlexaSkill": (), "MSK": ("Stream", "Topics"), "MQ": ("Broker", "Queues"), "SelfManagedKafka": ("Topics",),
     "DocumentDB": ("Cluster", "DatabaseName"),
 }
-CREATED_BY_SAM = {"Key": "lambda:createdBy", "Value": "SAM"}
 
 
 def merge(globals_: dict, own: dict, globals_path: str, own_path: str, fallback: Mark):
@@ -61,14 +60,6 @@ def _combine(first, second):
     if isinstance(first, list) and isinstance(second, list):
         return concat(first, second)
     return second
-
-
-def sam_tags(tags) -> list:
-    """SAM's map of tags as CloudFormation's list, with the tag SAM adds to what it creates."""
-    items = [dict(CREATED_BY_SAM)]
-    if isinstance(tags, dict) and not function_of(tags):
-        items += [{"Key": key, "Value": value} for key, value in tags.items()]
-    return items
 
 
 class SamTransform:
