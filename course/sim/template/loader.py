@@ -98,7 +98,7 @@ class _Loader:
         region = getattr(account, "region", "us-east-1")
         self.t.pseudo = pseudo_parameters(account_id, region, template.stack_name)
         self.checker = Checker(problems)
-        self.sam = SamTransform(problems, self.checker, template.notes, self.t.pseudo["AWS::Partition"])
+        self.sam = SamTransform(problems, self.checker, template.notes)
         self.edges: dict[tuple[str, str], tuple[str, Mark]] = {}
         #: Resources whose Properties are not an object (already reported).
         self.unusable: set[str] = set()
@@ -108,7 +108,7 @@ class _Loader:
         self.loops: Loops | None = None
         #: Exports of the account's other stacks (a stack deployed again may drop its own).
         self.exports = {name: made for name, made in getattr(account, "exports", {}).items()
-                        if made[0] != template.stack_name}
+                        if made[0] != template.stack_name}  # a copy: loading never changes the account's
 
     def add(self, mark: Mark, path: str, message: str) -> None:
         self.problems.add(mark, path, message)
@@ -131,7 +131,7 @@ class _Loader:
         scope_values = {name: values.get(name, {REPORTED: None}) for name in declared}
         self.t.mappings = self._mappings(root.get("Mappings"))
         resources = root.get("Resources")
-        self.scope = Scope(scope_values, self.t.pseudo, self.t.mappings, exports=dict(self.exports),
+        self.scope = Scope(scope_values, self.t.pseudo, self.t.mappings, exports=self.exports,
                            language_extensions=LANGUAGE_EXTENSIONS in self.t.transforms)
         if self.scope.language_extensions:
             self.loops = Loops(self.problems, Resolver(self.problems, self.scope))
@@ -243,7 +243,7 @@ class _Loader:
         has problems, what the transform finds is not reported (it would be the same problems in SAM's
         words); if it cannot run, the names SAM would have made are unknown, and references to them
         are not reported."""
-        expanded = self.sam.expand(order, dict(self.t.resources), self.t.pseudo, quiet=bool(self.problems))
+        expanded = self.sam.expand(order, dict(self.t.resources), self.t.pseudo, self.start, quiet=bool(self.problems))
         if expanded is None:
             # The SAM resources stand for themselves, so what refers to them is still checked.
             self.sam_skipped = True
@@ -329,9 +329,8 @@ class _Loader:
         region = self.t.pseudo["AWS::Region"]
         # A type no service models is checked against CloudFormation's own schema and deployed as a
         # placeholder (inert.py); only a type CloudFormation does not have either is refused.
-        if kind in SAM_SPEC_TYPES:
-            pass  # every SAM type goes to AWS's transform; the ones a service registered are checked first
-        elif kind not in SCHEMAS and not (isinstance(kind, str) and adopt(kind, region)):
+        # Every SAM type goes to AWS's transform (the ones a service registered are checked first).
+        if kind not in SAM_SPEC_TYPES and kind not in SCHEMAS and not (isinstance(kind, str) and adopt(kind, region)):
             every = sorted({*SCHEMAS, *known_types(region), *SAM_SPEC_TYPES})
             # The same service's types when there are any (the likely slip), else the services.
             service = str(kind).rsplit("::", 1)[0] + "::"

@@ -47,11 +47,6 @@ def _providers(region: str) -> dict[str, str]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def available() -> bool:
-    """Whether CloudFormation's schemas are installed (they come with the ``cfn-lint`` package)."""
-    return bool(_providers(_DEFAULT_REGION))
-
-
 def known_types(region: str = _DEFAULT_REGION) -> list[str]:
     return sorted(_providers(region))
 

@@ -14,18 +14,19 @@ from __future__ import annotations
 import re
 
 from course.content.problems import Mark, Problems, did_you_mean
+from course.content.yamlsrc import plain
 from course.sim.template.checker import Checker
 from course.sim.template.model import Note, Resource, SamEvent
 from course.sim.template.types import SAM_TYPES
 from course.sim.template.values import concat, function_of, key_mark, mark_of, remap, type_name, value_mark
 
-#: The sections SAM's ``Globals`` has (the SAM specification, sam-specification-template-anatomy-globals.html);
-#: a section applies to the SAM type a service registers for it, and is only noted if none does.
 #: Every resource type of the SAM specification. A service registers the ones it checks first
 #: (``register_sam_type``); the others go to AWS's transform as written, which checks them itself.
 SAM_SPEC_TYPES = tuple(f"AWS::Serverless::{name}" for name in (
     "Function", "Api", "HttpApi", "SimpleTable", "LayerVersion", "Application", "StateMachine", "Connector",
     "GraphQLApi", "CapacityProvider"))
+#: The sections SAM's ``Globals`` has (the SAM specification, sam-specification-template-anatomy-globals.html);
+#: a section is checked against the SAM type a service registers for it, else left to the transform.
 GLOBAL_SECTIONS = ("Function", "SimpleTable", "Api", "HttpApi", "StateMachine", "LayerVersion", "CapacityProvider")
 EVENT_TYPES = {
     "Api": ("Path", "Method"), "HttpApi": (), "SQS": ("Queue",), "SNS": ("Topic",), "S3": ("Bucket", "Events"),
@@ -63,11 +64,10 @@ def _combine(first, second):
 
 
 class SamTransform:
-    def __init__(self, problems: Problems, checker: Checker, notes: list[Note], partition: str = "aws"):
+    def __init__(self, problems: Problems, checker: Checker, notes: list[Note]):
         self.problems = problems
         self.checker = checker
         self.notes = notes
-        self.partition = partition
         self.globals: dict[str, dict] = {}
         #: Every Globals section as written (parameters resolved), for AWS's transform.
         self.raw_globals: dict[str, dict] = {}
@@ -116,7 +116,7 @@ class SamTransform:
         info = sam_type.check(self, resource) if sam_type else {}
         self.pending[resource.logical_id] = (resource, info or {})
 
-    def expand(self, order: list[str], written: dict[str, Resource], pseudo: dict,
+    def expand(self, order: list[str], written: dict[str, Resource], pseudo: dict, start: Mark,
                quiet: bool = False) -> list[Resource] | None:
         """Every resource of the template, SAM's expanded by AWS's transform, in template order.
 
@@ -126,7 +126,6 @@ class SamTransform:
         the transform refused the template (its problems are reported at the resources it names,
         unless ``quiet``: the template already has problems of its own).
         """
-        from course.content.yamlsrc import plain
         from course.sim.template.sam_translate import translate
 
         document: dict = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {}}
@@ -143,7 +142,7 @@ class SamTransform:
             result = translate(document, pseudo)
         except Exception as exc:  # the transform's own fault, or a value it cannot read
             if not quiet:
-                self.problems.add(Mark(mark_file(self.pending, written), 1, 1), "Transform",
+                self.problems.add(start, "Transform",
                                   f"AWS SAM could not transform the template: {type(exc).__name__}: {exc}")
             return None
         if quiet:
@@ -151,7 +150,7 @@ class SamTransform:
         for logical, message in result.problems:
             owner = self.pending.get(logical, (written.get(logical),))[0]
             if owner is None:
-                self.problems.add(Mark(mark_file(self.pending, written), 1, 1), "Resources", message)
+                self.problems.add(start, "Resources", message)
             else:
                 self.problems.add(owner.mark, owner.path, message)
         if result.problems:
@@ -166,7 +165,7 @@ class SamTransform:
         for name, body in made.items():
             if name in written:
                 resource = written[name]
-                if body.get("Properties", {}) != plain_props(resource):
+                if body.get("Properties", {}) != plain(resource.properties):
                     resource.properties = body.get("Properties", {})  # SAM adds to it (an S3 bucket's notifications)
                 out[name] = resource
                 continue
@@ -253,16 +252,3 @@ def _body(resource: Resource, properties: dict) -> dict:
     if resource.deletion_policy:
         body["DeletionPolicy"] = resource.deletion_policy
     return body
-
-
-def plain_props(resource: Resource) -> dict:
-    from course.content.yamlsrc import plain
-
-    return plain(resource.properties)
-
-
-def mark_file(pending: dict, written: dict) -> str:
-    """The template's file name, for a problem the transform found in no particular resource."""
-    for resource in [*(r for r, _ in pending.values()), *written.values()]:
-        return resource.mark.file
-    return "template.yaml"

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from course.sim.template.sam import SamTransform
 
 Creator = Callable[[Any, str, dict, "DeployContext"], "PhysicalResource"]
-#: Checks a SAM resource where the learner wrote it; returns ``{"written": positions by property}``.
+#: Checks a SAM resource where the learner wrote it. Returns ``written`` (where each property was
+#: written, for the resource SAM makes with the same logical id) and, when a value must reach the
+#: transform differently, ``translate_as`` (properties to hand it instead) and ``restore``
+#: (properties to set on what it made: a local code folder, say).
 SamCheck = Callable[["SamTransform", "Resource"], dict]
 
 
